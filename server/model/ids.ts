@@ -1,0 +1,91 @@
+/**
+ * Ids are natural keys. Package ids are purls, parsed and normalised by packageurl-js so that
+ * `pkg:pypi/LiteLLM@1.82.8` and `pkg:pypi/litellm@1.82.8` name one node; qualifiers and subpaths are
+ * dropped from the id (they describe a download, not the version). Other kinds use a prefix.
+ */
+import { PackageURL } from 'packageurl-js';
+import { badInput } from './errors.js';
+import { ID_PREFIX, type NodeKind } from './kinds.js';
+
+const MAX_ID_LENGTH = 512;
+const PLAIN_ID = /^(svc|cred|ds|org|osv|inc):[^\s\u0000-\u001f\u007f]+$/;
+const KIND_OF_PREFIX: Record<string, NodeKind> = {
+  svc: 'Service',
+  cred: 'Credential',
+  ds: 'Dataset',
+  org: 'Customer',
+  osv: 'Advisory',
+  inc: 'Incident',
+};
+
+export interface ParsedId {
+  id: string;
+  kind: NodeKind;
+}
+
+/** Normalises an id and tells its kind; throws BAD_INPUT naming `input` and `location` otherwise. */
+export function parseId(raw: unknown, input?: string, location?: string): ParsedId {
+  if (typeof raw !== 'string' || raw.trim() === '') throw badInput('an id must be a non-empty string', input, location);
+  const text = raw.trim();
+  if (text.length > MAX_ID_LENGTH) throw badInput(`id is longer than ${MAX_ID_LENGTH} characters`, input, location);
+  if (text.startsWith('pkg:')) {
+    const purl = parsePurl(text, input, location);
+    return purl.version ? { id: purl.toString(), kind: 'PackageVersion' } : { id: purl.toString(), kind: 'Package' };
+  }
+  if (!PLAIN_ID.test(text)) {
+    throw badInput(
+      `"${printable(text)}" is not a valid id (expected pkg:…, svc:…, cred:…, ds:…, org:…, osv:… or inc:…)`,
+      input,
+      location,
+    );
+  }
+  return { id: text, kind: KIND_OF_PREFIX[text.slice(0, text.indexOf(':'))]! };
+}
+
+/** Like parseId, and checks the id is of the expected kind. */
+export function parseIdOfKind(raw: unknown, kind: NodeKind, input?: string, location?: string): string {
+  const parsed = parseId(raw, input, location);
+  if (parsed.kind !== kind) {
+    throw badInput(`"${parsed.id}" is a ${parsed.kind} id, expected a ${kind} (${ID_PREFIX[kind]}…)`, input, location);
+  }
+  return parsed.id;
+}
+
+/** Builds a normalised purl id from its parts (used by SBOM and lockfile ingest). */
+export function purlId(type: string, namespace: string | undefined, name: string, version?: string): string {
+  const purl = new PackageURL(type, namespace || undefined, name, version || undefined, undefined, undefined).toString();
+  return parsePurl(purl).toString();
+}
+
+/** The Package id of a PackageVersion id: the same purl without its version. */
+export function packageIdOf(versionId: string): string {
+  const purl = PackageURL.fromString(versionId);
+  return new PackageURL(purl.type, purl.namespace, purl.name, undefined, undefined, undefined).toString();
+}
+
+/** The version part of a PackageVersion id, e.g. `1.82.8`. */
+export function versionOf(versionId: string): string | undefined {
+  return PackageURL.fromString(versionId).version ?? undefined;
+}
+
+/** The purl's ecosystem type, e.g. `pypi`. */
+export function purlType(id: string): string {
+  return PackageURL.fromString(id).type;
+}
+
+function parsePurl(text: string, input?: string, location?: string): PackageURL {
+  try {
+    const p = PackageURL.fromString(text);
+    // PEP 503: PyPI names compare with runs of -, _ and . folded to one -, case-insensitively.
+    const name = p.type === 'pypi' ? p.name.toLowerCase().replace(/[-_.]+/g, '-') : p.name;
+    return new PackageURL(p.type, p.namespace, name, p.version, undefined, undefined);
+  } catch (err) {
+    throw badInput(`"${printable(text)}" is not a valid purl: ${(err as Error).message}`, input, location);
+  }
+}
+
+/** A short, printable rendering of untrusted text for error messages. */
+export function printable(text: string, max = 80): string {
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}

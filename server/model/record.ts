@@ -1,0 +1,354 @@
+/**
+ * What a store persists, and the one merge every store uses, so that both stores hold the same bytes
+ * for the same inputs (and so the same snapshotId). Stores load the existing records a batch touches,
+ * call planWrite, and write back the records it returns, all in one transaction.
+ */
+import { createHash } from 'node:crypto';
+import { BlastError, badInput } from './errors.js';
+import { packageIdOf, parseId, printable } from './ids.js';
+import { CONFIDENCES, ACCESS_LEVELS, EDGE_ENDPOINTS, isEdgeKind, isNodeKind, type NodeKind } from './kinds.js';
+import { findSecret } from './secrets.js';
+import { normalizeTime } from './time.js';
+import type { CountSummary, EdgeInput, GraphBatch, GraphEdge, GraphNode, Json, NodeInput, Props, Source } from './types.js';
+
+export interface StoredNode extends GraphNode {
+  /** True once the node is marked compromised (by an advisory or a user). */
+  compromised: boolean;
+  /** The earliest ingestedAt among its sources: `asOf` ignores records first ingested after it. */
+  firstIngestedAt: string;
+  /** Content hash (32 hex) of the record; the snapshotId is built from these. */
+  hash: string;
+}
+
+export interface StoredEdge extends GraphEdge {
+  key: string;
+  firstIngestedAt: string;
+  hash: string;
+}
+
+/** Props holding instants; they are stored in canonical ISO-8601 UTC. */
+export const TIME_PROPS = ['publishedAt', 'compromisedAt', 'containedAt', 'createdAt', 'rotatedAt', 'revokedAt', 'modifiedAt'] as const;
+
+const MAX_STRING = 64 * 1024;
+const MAX_NAME = 1024;
+
+/** An edge's identity: two grants of different access to the same target are two edges. */
+export function edgeKey(e: Pick<GraphEdge, 'from' | 'kind' | 'to' | 'access'>): string {
+  return `${e.from}|${e.kind}|${e.to}|${e.access ?? ''}`;
+}
+
+/** A readable name derived from an id, for nodes nobody named. */
+export function defaultName(id: string): string {
+  if (id.startsWith('pkg:')) {
+    // pkg:pypi/litellm@1.82.8 -> litellm@1.82.8; pkg:npm/%40angular/core -> @angular/core
+    return decodeURIComponent(id.slice(id.indexOf('/') + 1));
+  }
+  return id.slice(id.indexOf(':') + 1);
+}
+
+/**
+ * Completes a batch with what follows from it: a Package and a VERSION_OF edge for every package
+ * version, and a stub node for every edge endpoint the batch does not describe. Validates everything.
+ * Throws BAD_INPUT or SECRET_REFUSED naming the batch's input and a pointer; never partially.
+ */
+export function completeBatch(batch: GraphBatch): GraphBatch {
+  const nodes = new Map<string, NodeInput>();
+  const edges = new Map<string, EdgeInput>();
+  batch.nodes.forEach((n, i) => {
+    validateNode(n, batch.input, `/nodes/${i}`);
+    const prev = nodes.get(n.id);
+    nodes.set(n.id, prev ? mergeInputs(prev, n) : n);
+  });
+  batch.edges.forEach((e, i) => {
+    validateEdge(e, batch.input, `/edges/${i}`);
+    const key = edgeKey(e);
+    const prev = edges.get(key);
+    edges.set(key, prev ? { ...prev, ...definedOnly(e), sources: unionSources(prev.sources, e.sources) } : e);
+  });
+  const stub = (id: string, sources: Source[]) => {
+    if (!nodes.has(id)) nodes.set(id, { id, kind: parseId(id).kind, sources, stub: true });
+  };
+  for (const e of edges.values()) {
+    stub(e.from, e.sources);
+    stub(e.to, e.sources);
+  }
+  for (const n of [...nodes.values()]) {
+    if (n.kind !== 'PackageVersion') continue;
+    const pkg = packageIdOf(n.id);
+    stub(pkg, n.sources);
+    const versionOf: EdgeInput = { from: n.id, kind: 'VERSION_OF', to: pkg, sources: n.sources };
+    if (!edges.has(edgeKey(versionOf))) edges.set(edgeKey(versionOf), versionOf);
+  }
+  return { input: batch.input, nodes: [...nodes.values()], edges: [...edges.values()] };
+}
+
+function mergeInputs(a: NodeInput, b: NodeInput): NodeInput {
+  if (a.kind !== b.kind) throw badInput(`"${a.id}" is given as both ${a.kind} and ${b.kind}`);
+  const merged: NodeInput = { ...a, name: b.name ?? a.name, props: { ...a.props, ...b.props }, sources: unionSources(a.sources, b.sources) };
+  if (!(a.stub && b.stub)) delete merged.stub;
+  return merged;
+}
+
+function validateNode(n: NodeInput, input: string, pointer: string): void {
+  if (!isNodeKind(n.kind)) throw badInput(`unknown node kind "${printable(String(n.kind))}"`, input, pointer);
+  const parsed = parseId(n.id, input, `${pointer}/id`);
+  if (parsed.id !== n.id) throw badInput(`id "${printable(n.id)}" is not normalised (expected "${parsed.id}")`, input, `${pointer}/id`);
+  if (parsed.kind !== n.kind) throw badInput(`"${n.id}" is a ${parsed.kind} id, not a ${n.kind}`, input, `${pointer}/id`);
+  if (n.name !== undefined && (typeof n.name !== 'string' || n.name.length > MAX_NAME)) {
+    throw badInput(`name must be a string of at most ${MAX_NAME} characters`, input, `${pointer}/name`);
+  }
+  const props = n.props ?? {};
+  if (typeof props !== 'object' || Array.isArray(props)) throw badInput('props must be an object', input, `${pointer}/props`);
+  for (const key of TIME_PROPS) {
+    const v = props[key];
+    if (v !== undefined && v !== null && normalizeTime(v) !== v) {
+      throw badInput(`${key} must be an ISO-8601 UTC time such as 2026-03-24T10:52:00Z`, input, `${pointer}/props/${key}`);
+    }
+  }
+  checkJson(props, input, `${pointer}/props`);
+  const secret = findSecret({ name: n.name ?? '', props });
+  if (secret) throw new BlastError('SECRET_REFUSED', `refused: ${secret.reason}; store credential metadata only`, { input, location: `${pointer}${secret.pointer}` });
+  validateSources(n.sources, input, `${pointer}/sources`);
+}
+
+function validateEdge(e: EdgeInput, input: string, pointer: string): void {
+  if (!isEdgeKind(e.kind)) throw badInput(`unknown edge kind "${printable(String(e.kind))}"`, input, pointer);
+  const from = parseId(e.from, input, `${pointer}/from`);
+  const to = parseId(e.to, input, `${pointer}/to`);
+  if (from.id !== e.from || to.id !== e.to) throw badInput('edge endpoints must be normalised ids', input, pointer);
+  const ends = EDGE_ENDPOINTS[e.kind];
+  if (!ends.from.includes(from.kind) || !ends.to.includes(to.kind)) {
+    throw badInput(`${e.kind} cannot go from a ${from.kind} (${e.from}) to a ${to.kind} (${e.to})`, input, pointer);
+  }
+  for (const key of ['since', 'until'] as const) {
+    const v = e[key];
+    if (v !== undefined && normalizeTime(v) !== v) throw badInput(`${key} must be an ISO-8601 UTC time`, input, `${pointer}/${key}`);
+  }
+  if (e.since !== undefined && e.until !== undefined && e.since > e.until) {
+    throw badInput(`since (${e.since}) is after until (${e.until})`, input, pointer);
+  }
+  if (e.confidence !== undefined && !CONFIDENCES.includes(e.confidence)) {
+    throw badInput(`confidence must be one of ${CONFIDENCES.join(', ')}`, input, `${pointer}/confidence`);
+  }
+  if (e.access !== undefined && !ACCESS_LEVELS.includes(e.access)) {
+    throw badInput(`access must be one of ${ACCESS_LEVELS.join(', ')}`, input, `${pointer}/access`);
+  }
+  if (e.kind === 'GRANTS' && e.access === undefined) throw badInput('a grant needs an access level', input, `${pointer}/access`);
+  validateSources(e.sources, input, `${pointer}/sources`);
+}
+
+function validateSources(sources: Source[], input: string, pointer: string): void {
+  if (!Array.isArray(sources) || sources.length === 0) throw badInput('every fact needs at least one source', input, pointer);
+  sources.forEach((s, i) => {
+    if (typeof s.source !== 'string' || !/^[0-9a-f]{64}$/.test(s.sha256) || normalizeTime(s.ingestedAt) !== s.ingestedAt) {
+      throw badInput('a source needs a name, a SHA-256 and a canonical ingestedAt', input, `${pointer}/${i}`);
+    }
+  });
+}
+
+function checkJson(value: unknown, input: string, pointer: string, depth = 0): void {
+  if (depth > 8) throw badInput('value is nested too deeply', input, pointer);
+  if (value === null || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw badInput('numbers must be finite', input, pointer);
+    return;
+  }
+  if (typeof value === 'string') {
+    if (value.length > MAX_STRING) throw badInput(`string is longer than ${MAX_STRING} characters`, input, pointer);
+    return;
+  }
+  if (Array.isArray(value)) return value.forEach((v, i) => checkJson(v, input, `${pointer}/${i}`, depth + 1));
+  if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as object)) checkJson(v, input, `${pointer}/${k}`, depth + 1);
+    return;
+  }
+  throw badInput(`unsupported value of type ${typeof value}`, input, pointer);
+}
+
+/** Sources are a set keyed by (sha256, pointer); the first ingestion of a record is kept. */
+export function unionSources(a: readonly Source[], b: readonly Source[]): Source[] {
+  const byKey = new Map<string, Source>();
+  for (const s of [...a, ...b]) {
+    const key = `${s.sha256}#${s.pointer ?? ''}`;
+    const prev = byKey.get(key);
+    if (!prev || s.ingestedAt < prev.ingestedAt) byKey.set(key, s);
+  }
+  return [...byKey.values()].sort(compareSources);
+}
+
+function compareSources(a: Source, b: Source): number {
+  return cmp(a.ingestedAt, b.ingestedAt) || cmp(a.source, b.source) || cmp(a.sha256, b.sha256) || cmp(a.pointer ?? '', b.pointer ?? '');
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function mergeNode(existing: StoredNode | undefined, input: NodeInput): StoredNode {
+  if (existing && existing.kind !== input.kind) {
+    throw new BlastError('CONFLICT', `"${input.id}" is stored as a ${existing.kind}, not a ${input.kind}`);
+  }
+  const props = sortKeys(mergeProps(existing?.props ?? {}, input.props ?? {}) as Props) as Props;
+  const sources = unionSources(existing?.sources ?? [], input.sources);
+  const node = {
+    id: input.id,
+    kind: input.kind,
+    name: input.name ?? existing?.name ?? defaultName(input.id),
+    props,
+    sources,
+  };
+  return {
+    ...node,
+    compromised: props.compromised === true || typeof props.compromisedAt === 'string',
+    firstIngestedAt: sources[0]!.ingestedAt,
+    hash: contentHash(node),
+  };
+}
+
+/**
+ * Later assertions override earlier ones, except: `advisories` accumulate (a version named by two
+ * advisories keeps both), and a record carrying an older `modifiedAt` than the stored one (an older
+ * revision of the same advisory) does not override what the newer revision said.
+ */
+function mergeProps(stored: Props, incoming: Props): Props {
+  const fresh = definedOnly(incoming) as Props;
+  const older = typeof stored.modifiedAt === 'string' && typeof fresh.modifiedAt === 'string' && fresh.modifiedAt < stored.modifiedAt;
+  const merged: Props = older ? { ...fresh, ...stored } : { ...stored, ...fresh };
+  if (Array.isArray(stored.advisories) || Array.isArray(fresh.advisories)) {
+    const all = [...(Array.isArray(stored.advisories) ? stored.advisories : []), ...(Array.isArray(fresh.advisories) ? fresh.advisories : [])];
+    merged.advisories = [...new Set(all.map(String))].sort();
+  }
+  return merged;
+}
+
+export function mergeEdge(existing: StoredEdge | undefined, input: EdgeInput): StoredEdge {
+  const sources = unionSources(existing?.sources ?? [], input.sources);
+  const base = existing ? { ...stripStored(existing), ...definedOnly(input) } : { ...input };
+  const edge: GraphEdge = {
+    from: base.from,
+    kind: base.kind,
+    to: base.to,
+    ...(base.since !== undefined && { since: base.since }),
+    ...(base.until !== undefined && { until: base.until }),
+    ...(base.confidence !== undefined && { confidence: base.confidence }),
+    ...(base.access !== undefined && { access: base.access }),
+    sources,
+  };
+  return { ...edge, key: edgeKey(edge), firstIngestedAt: sources[0]!.ingestedAt, hash: contentHash(edge) };
+}
+
+function stripStored(e: StoredEdge): GraphEdge {
+  const { key: _k, firstIngestedAt: _f, hash: _h, ...edge } = e;
+  return edge;
+}
+
+export interface WritePlan {
+  /** Records that are new or changed; unchanged ones are left out. */
+  nodes: StoredNode[];
+  edges: StoredEdge[];
+  summary: { nodes: CountSummary; edges: CountSummary };
+}
+
+/** Merges a completed batch with the stored records it touches. Pure; the store writes the result. */
+export function planWrite(
+  batch: GraphBatch,
+  existingNodes: ReadonlyMap<string, StoredNode>,
+  existingEdges: ReadonlyMap<string, StoredEdge>,
+): WritePlan {
+  const plan: WritePlan = {
+    nodes: [],
+    edges: [],
+    summary: { nodes: { added: 0, updated: 0, unchanged: 0 }, edges: { added: 0, updated: 0, unchanged: 0 } },
+  };
+  for (const input of batch.nodes) {
+    const prev = existingNodes.get(input.id);
+    if (input.stub && prev) {
+      // A mere mention of a stored node changes nothing (but a kind conflict is still an error).
+      if (prev.kind !== input.kind) throw new BlastError('CONFLICT', `"${input.id}" is stored as a ${prev.kind}, not a ${input.kind}`, { input: batch.input });
+      plan.summary.nodes.unchanged++;
+      continue;
+    }
+    let merged: StoredNode;
+    try {
+      merged = mergeNode(prev, input);
+    } catch (err) {
+      if (err instanceof BlastError) throw new BlastError(err.code, err.message, { input: batch.input });
+      throw err;
+    }
+    count(plan.summary.nodes, prev?.hash, merged.hash);
+    if (prev?.hash !== merged.hash) plan.nodes.push(merged);
+  }
+  for (const input of batch.edges) {
+    const prev = existingEdges.get(edgeKey(input));
+    const merged = mergeEdge(prev, input);
+    count(plan.summary.edges, prev?.hash, merged.hash);
+    if (prev?.hash !== merged.hash) plan.edges.push(merged);
+  }
+  return plan;
+}
+
+function count(summary: CountSummary, before: string | undefined, after: string): void {
+  if (before === undefined) summary.added++;
+  else if (before === after) summary.unchanged++;
+  else summary.updated++;
+}
+
+/** Node ids a completed batch reads before writing (its nodes; endpoints are nodes after completeBatch). */
+export function nodeIdsOf(batch: GraphBatch): string[] {
+  return batch.nodes.map((n) => n.id);
+}
+
+export function edgeKeysOf(batch: GraphBatch): string[] {
+  return batch.edges.map(edgeKey);
+}
+
+/** Stable JSON: keys sorted at every level, so equal content gives equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value as Json));
+}
+
+function sortKeys(value: Json | undefined): Json {
+  if (Array.isArray(value)) return value.map((v) => sortKeys(v));
+  if (value && typeof value === 'object') {
+    const out: { [k: string]: Json } = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = value[key];
+      if (v !== undefined) out[key] = sortKeys(v);
+    }
+    return out;
+  }
+  return value ?? null;
+}
+
+export function contentHash(record: GraphNode | GraphEdge): string {
+  return createHash('sha256').update(canonicalJson(record)).digest('hex').slice(0, 32);
+}
+
+/** Four unsigned 32-bit slices of a record hash; stores keep their sums per record type. */
+export function hashParts(hash: string): [number, number, number, number] {
+  return [0, 8, 16, 24].map((i) => parseInt(hash.slice(i, i + 8), 16)) as [number, number, number, number];
+}
+
+/**
+ * The snapshotId: a digest of the multiset of record hashes (count and four 32-bit sums, for nodes and
+ * for edges). Order-free, so each store computes it with one aggregate query, and equal content gives
+ * an equal id on every store.
+ */
+export function snapshotIdFrom(nodes: { count: number; sums: readonly (string | number | bigint)[] }, edges: { count: number; sums: readonly (string | number | bigint)[] }): string {
+  const text = `nodes:${nodes.count}:${nodes.sums.map(String).join(':')}|edges:${edges.count}:${edges.sums.map(String).join(':')}`;
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
+
+export function toGraphNode(n: StoredNode): GraphNode {
+  return { id: n.id, kind: n.kind, name: n.name, props: n.props, sources: n.sources };
+}
+
+export function toGraphEdge(e: StoredEdge): GraphEdge {
+  return stripStored(e);
+}
+
+export type { NodeKind };

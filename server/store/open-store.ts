@@ -1,0 +1,49 @@
+/** Opens the configured store: `--store` or BLAST_STORE, else embedded. */
+import { BlastError } from '../model/errors.js';
+import type { GraphStore, StoreBackend } from './graph-store.js';
+
+export interface Neo4jSettings {
+  uri: string;
+  user: string;
+  password: string;
+  database?: string;
+}
+
+export interface StoreSettings {
+  backend: StoreBackend;
+  /** Embedded: the data folder. @default $BLAST_DATA_DIR or `.blast` */
+  dataDir?: string;
+  neo4j?: Neo4jSettings;
+}
+
+/** Settings from the environment: BLAST_STORE, BLAST_DATA_DIR, NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE. */
+export function storeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, backend?: string): StoreSettings {
+  const chosen = backend ?? env.BLAST_STORE ?? 'embedded';
+  if (chosen !== 'embedded' && chosen !== 'neo4j') {
+    throw new BlastError('BAD_INPUT', `unknown store "${chosen}" (expected embedded or neo4j)`, { input: '--store' });
+  }
+  return {
+    backend: chosen,
+    dataDir: env.BLAST_DATA_DIR || '.blast',
+    neo4j: {
+      uri: env.NEO4J_URI || 'bolt://127.0.0.1:7687',
+      user: env.NEO4J_USER || 'neo4j',
+      password: env.NEO4J_PASSWORD || 'neo4j',
+      database: env.NEO4J_DATABASE || undefined,
+    },
+  };
+}
+
+export async function openStore(settings: StoreSettings): Promise<GraphStore> {
+  if (settings.backend === 'embedded') {
+    const { EmbeddedStore } = await import('./embedded/embedded-store.js');
+    const store = EmbeddedStore.open(settings.dataDir ?? '.blast');
+    await store.init();
+    return store;
+  }
+  const { Neo4jStore } = await import('./neo4j/neo4j-store.js');
+  if (!settings.neo4j) throw new BlastError('BAD_INPUT', 'the neo4j store needs NEO4J_URI');
+  const store = new Neo4jStore(settings.neo4j);
+  await store.init();
+  return store;
+}

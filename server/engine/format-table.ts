@@ -1,0 +1,82 @@
+/**
+ * `blast radius --format table`: the result for people. Affected customers first, with the deadline
+ * to notify them (first exposure + notifyWithinHours), then every other asset grouped by kind.
+ * Plain text, aligned columns, no trailing spaces; deterministic like the JSON.
+ */
+import { NODE_KINDS } from '../model/kinds.js';
+import { defaultName } from '../model/record.js';
+import { formatTime } from '../model/time.js';
+import type { Props } from '../model/types.js';
+import type { BlastRadius } from './blast-radius.js';
+
+/**
+ * @param customerNodes the reached customers' stored nodes (for `notifyWithinHours`), by id; a
+ *   customer missing here gets no deadline.
+ */
+export function formatTable(result: BlastRadius, customerNodes: ReadonlyMap<string, { props: Props }> = new Map()): string {
+  const lines: string[] = [];
+  lines.push(`Blast radius of ${result.snapshotId}`);
+  for (const s of result.seeds) {
+    lines.push(`  seed ${s.id}  ${s.found ? `from ${when(s.at)}` : 'NOT FOUND: reaches nothing'}`);
+  }
+  lines.push(`  ${describeOptions(result)}`);
+  lines.push('');
+
+  const byId = new Map(result.affected.map((a) => [a.id, a]));
+  lines.push(`Affected customers and partners: ${result.customers.length}`);
+  if (result.customers.length > 0) {
+    const rows = result.customers.map((c) => {
+      const a = byId.get(c.id)!;
+      const hours = customerNodes.get(c.id)?.props.notifyWithinHours;
+      return [c.name, c.id, when(c.firstExposedAt), String(a.hops), a.confidence, deadline(c.firstExposedAt, hours), c.reasons.map((r) => r.via).join(', ')];
+    });
+    lines.push(...table(['NAME', 'ID', 'FIRST EXPOSED', 'HOPS', 'CONFIDENCE', 'NOTIFY BY', 'VIA'], rows));
+  }
+
+  const assets = result.affected.filter((a) => a.kind !== 'Customer');
+  lines.push('');
+  lines.push(`Affected assets: ${assets.length}`);
+  for (const kind of NODE_KINDS) {
+    const ofKind = assets.filter((a) => a.kind === kind);
+    if (ofKind.length === 0) continue;
+    lines.push('');
+    lines.push(`${kind} (${ofKind.length})`);
+    // A name the model derived from the id would only repeat it.
+    const rows = ofKind.map((a) => [a.id, a.name === defaultName(a.id) ? '' : a.name, when(a.firstExposedAt), String(a.hops), a.confidence, a.path.at(-1)?.from ?? '']);
+    lines.push(...table(['ID', 'NAME', 'FIRST EXPOSED', 'HOPS', 'CONFIDENCE', 'FROM'], rows));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function describeOptions(result: BlastRadius): string {
+  const o = result.options;
+  const parts = [
+    `max hops ${o.maxHops ?? 'unlimited'}`,
+    `min confidence ${o.minConfidence}`,
+    `as of ${o.asOf ?? 'now'}`,
+    `edges ${o.edgeKinds.join(',')}`,
+  ];
+  if (o.contained.length > 0) parts.push(`contained ${o.contained.map((c) => `${c.id}@${c.at}`).join(',')}`);
+  return parts.join('; ');
+}
+
+/** `2026-03-19 17:43 UTC`; null is the engine's "unknown, as early as possible". */
+function when(iso: string | null): string {
+  if (iso === null) return 'unknown (earliest)';
+  return iso.replace('T', ' ').replace(/:00Z$|Z$/, ' UTC');
+}
+
+function deadline(first: string | null, hours: unknown): string {
+  if (typeof hours !== 'number' || !Number.isFinite(hours)) return '-';
+  if (first === null) return `${hours}h after exposure (time unknown)`;
+  return when(formatTime(Date.parse(first) + hours * 3_600_000));
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    `  ${cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')}`.trimEnd();
+  return [line(header), ...rows.map(line)];
+}

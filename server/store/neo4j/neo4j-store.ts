@@ -1,0 +1,350 @@
+/**
+ * The production GraphStore on Neo4j 5.26+ (community is enough, no plugins).
+ *
+ * Model: every node is `(:Node:<Kind> {id, kind, name, props, sources, compromised, firstIngestedAt,
+ * hash, h1..h4})` with props and sources as JSON text; every edge a relationship of its own kind,
+ * `[:DEPENDS_ON {key, since?, until?, confidence?, access?, sources, firstIngestedAt, hash, h1..h4}]`.
+ * Nodes also carry `searchText` (search-query.ts), the words the full-text index reads.
+ * h1..h4 are the record hash's 32-bit parts; a `(:Meta {id: 'graph'})` singleton caches their sums
+ * and the record counts, kept exact by every write, so the snapshotId costs O(1) instead of a scan.
+ *
+ * Every statement lives in cypher/*.cypher (cypher-loader.ts); the driver is only touched by
+ * executor.ts. Traversals run in the database per call: nothing here loads the whole graph.
+ */
+import { Neo4jError } from 'neo4j-driver';
+import { BlastError } from '../../model/errors.js';
+import { EDGE_KINDS, NODE_KINDS, isEdgeKind, isNodeKind, type EdgeKind, type NodeKind } from '../../model/kinds.js';
+import {
+  completeBatch,
+  edgeKey,
+  hashParts,
+  nodeIdsOf,
+  planWrite,
+  snapshotIdFrom,
+  type StoredEdge,
+  type StoredNode,
+} from '../../model/record.js';
+import type { GraphBatch, GraphStats, WriteSummary } from '../../model/types.js';
+import type { GraphStore, PropagationStep } from '../graph-store.js';
+import type { Neo4jSettings } from '../open-store.js';
+import { cypherCatalog, type CypherCatalog, type Hops, type Statement, type Vars } from './cypher-loader.js';
+import { Executor, isTimeout, type ExecutorOptions, type Row, type Tx } from './executor.js';
+import { edgeFromRow, edgeRow, nodeFromMap, nodeRow, toBigInt, toInteger, toNumber } from './records.js';
+import { fulltextQuery } from './search-query.js';
+
+export type Neo4jStoreOptions = Neo4jSettings & Pick<ExecutorOptions, 'connectionTimeoutMs' | 'maxRetryMs'>;
+
+/** Rows per UNWIND statement: big enough to amortise round trips, small enough for bounded memory. */
+const WRITE_CHUNK = 5000;
+const READ_CHUNK = 10_000;
+/** Rows per inner transaction of clear(). */
+const CLEAR_BATCH = 10_000;
+/** How long init() waits for indexes to come online. */
+const INDEX_TIMEOUT_SECONDS = 300;
+
+/** Count and the four hash-part sums of one record type. */
+interface Totals {
+  count: bigint;
+  sums: [bigint, bigint, bigint, bigint];
+}
+
+export class Neo4jStore implements GraphStore {
+  readonly backend = 'neo4j' as const;
+  private readonly db: Executor;
+  private readonly cypher: CypherCatalog;
+
+  constructor(settings: Neo4jStoreOptions) {
+    this.cypher = cypherCatalog();
+    this.db = new Executor(settings);
+  }
+
+  /** The Neo4j URI (without credentials), for messages. */
+  get uri(): string {
+    return this.db.uri;
+  }
+
+  async init(): Promise<void> {
+    for (const template of this.cypher.fileTemplates('schema.cypher')) {
+      for (const statement of this.cypher.expansions(template.name)) {
+        try {
+          await this.db.autoCommit('init', statement, { timeoutSeconds: toInteger(INDEX_TIMEOUT_SECONDS) });
+        } catch (err) {
+          // Another process created the same rule between our IF NOT EXISTS check and the commit.
+          if (!isEquivalentSchemaRace(err)) throw err;
+        }
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  async ping(): Promise<void> {
+    await this.db.read('ping', (tx) => tx.run(this.st('ping')));
+  }
+
+  async write(batch: GraphBatch, opts: { dryRun?: boolean } = {}): Promise<WriteSummary> {
+    const complete = completeBatch(batch);
+    return this.db.write(
+      'write',
+      async (tx) => {
+        // The lock comes first: from here on no other writer changes what we read.
+        const [lock] = await tx.run(this.st('lockGraph'));
+        const totals = (await this.cachedTotals(tx, lock)) ?? (await this.recount(tx));
+
+        const existingNodes = new Map<string, StoredNode>();
+        for (const ids of chunks(nodeIdsOf(complete), READ_CHUNK)) {
+          for (const row of await tx.run(this.st('readNodes'), { ids })) {
+            const node = nodeFromMap(row.n);
+            existingNodes.set(node.id, node);
+          }
+        }
+        const existingEdges = new Map<string, StoredEdge>();
+        for (const [kind, edges] of groupByKind(complete.edges, EDGE_KINDS)) {
+          const keys = edges.map((e) => ({ from: e.from, to: e.to, key: edgeKey(e) }));
+          for (const rows of chunks(keys, READ_CHUNK)) {
+            for (const row of await tx.run(this.st('readEdges', { EdgeKind: kind }), { rows })) {
+              const edge = edgeFromRow(row);
+              existingEdges.set(edge.key, edge);
+            }
+          }
+        }
+
+        const plan = planWrite(complete, existingNodes, existingEdges);
+
+        for (const n of plan.nodes) swap(totals.nodes, existingNodes.get(n.id)?.hash, n.hash);
+        for (const e of plan.edges) swap(totals.edges, existingEdges.get(e.key)?.hash, e.hash);
+        for (const [kind, nodes] of groupByKind(plan.nodes, NODE_KINDS)) {
+          for (const rows of chunks(nodes.map(nodeRow), WRITE_CHUNK)) await tx.run(this.st('upsertNodes', { NodeKind: kind }), { rows });
+        }
+        for (const [kind, edges] of groupByKind(plan.edges, EDGE_KINDS)) {
+          for (const rows of chunks(edges.map(edgeRow), WRITE_CHUNK)) await tx.run(this.st('upsertEdges', { EdgeKind: kind }), { rows });
+        }
+        await tx.run(this.st('saveSnapshotSums'), {
+          nodeCount: toInteger(totals.nodes.count),
+          nodeSums: totals.nodes.sums.map(toInteger),
+          edgeCount: toInteger(totals.edges.count),
+          edgeSums: totals.edges.sums.map(toInteger),
+        });
+        return { ...plan.summary, snapshotId: snapshotOf(totals) };
+      },
+      { rollback: opts.dryRun === true, metadata: { input: batch.input.slice(0, 200) } },
+    );
+  }
+
+  async getNodes(ids: readonly string[]): Promise<(StoredNode | null)[]> {
+    if (ids.length === 0) return [];
+    const found = await this.db.read('getNodes', async (tx) => {
+      const byId = new Map<string, StoredNode>();
+      for (const chunk of chunks([...new Set(ids)], READ_CHUNK)) {
+        for (const row of await tx.run(this.st('nodesById'), { ids: chunk })) {
+          const node = nodeFromMap(row.n);
+          byId.set(node.id, node);
+        }
+      }
+      return byId;
+    });
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
+  async listNodes(q: { kind?: NodeKind; first: number; after?: string }): Promise<StoredNode[]> {
+    const first = limitOf(q.first);
+    if (first === 0) return [];
+    const statement = q.kind === undefined ? this.st('listNodes') : this.st('listNodesOfKind', { NodeKind: checkNodeKind(q.kind) });
+    const rows = await this.db.read('listNodes', (tx) => tx.run(statement, { after: q.after ?? '', first: toInteger(first) }));
+    return rows.map((r) => nodeFromMap(r.n));
+  }
+
+  async countNodes(kind?: NodeKind): Promise<number> {
+    const statement = kind === undefined ? this.st('countNodes') : this.st('countNodesOfKind', { NodeKind: checkNodeKind(kind) });
+    const [row] = await this.db.read('countNodes', (tx) => tx.run(statement));
+    return toNumber(row?.count);
+  }
+
+  async search(q: { text: string; kinds?: readonly NodeKind[]; first: number }): Promise<StoredNode[]> {
+    const first = limitOf(q.first);
+    const fulltext = typeof q.text === 'string' ? fulltextQuery(q.text) : null;
+    if (first === 0 || fulltext === null || q.kinds?.length === 0) return [];
+    const kinds = q.kinds === undefined ? null : q.kinds.map(checkNodeKind);
+    const params = { query: fulltext.query, phrases: fulltext.phrases, kinds, first: toInteger(first) };
+    const rows = await this.db.read('search', (tx) => tx.run(this.st('search'), params));
+    return rows.map((r) => nodeFromMap(r.n));
+  }
+
+  async edgesOf(ids: readonly string[], q: { direction?: 'out' | 'in' | 'both'; kinds?: readonly EdgeKind[] } = {}): Promise<StoredEdge[]> {
+    if (ids.length === 0 || q.kinds?.length === 0) return [];
+    const direction = q.direction ?? 'both';
+    const name = direction === 'out' ? 'edgesOut' : direction === 'in' ? 'edgesIn' : direction === 'both' ? 'edgesBoth' : null;
+    if (name === null) throw new BlastError('BAD_INPUT', `direction must be out, in or both, not "${String(direction)}"`);
+    const kinds = q.kinds === undefined ? null : q.kinds.map(checkEdgeKind);
+    const unique = [...new Set(ids)];
+    const edges = await this.db.read('edgesOf', async (tx) => {
+      const out: StoredEdge[] = [];
+      for (const chunk of chunks(unique, READ_CHUNK)) {
+        for (const row of await tx.run(this.st(name), { ids: chunk, kinds })) out.push(edgeFromRow(row));
+      }
+      return out;
+    });
+    if (unique.length <= READ_CHUNK) return edges;
+    // Several chunks: an edge between two chunks came back twice, and each chunk was sorted alone.
+    const byKey = new Map(edges.map((e) => [e.key, e]));
+    return [...byKey.values()].sort((a, b) => compare(a.key, b.key));
+  }
+
+  async propagation(ids: readonly string[]): Promise<PropagationStep[]> {
+    if (ids.length === 0) return [];
+    const unique = [...new Set(ids)];
+    const steps = await this.db.read('propagation', async (tx) => {
+      const out: PropagationStep[] = [];
+      for (const chunk of chunks(unique, READ_CHUNK)) {
+        for (const row of await tx.run(this.st('propagation'), { ids: chunk })) {
+          out.push({ from: row.from as string, edge: edgeFromRow(row, { from: 'efrom', to: 'eto', e: 'e' }), to: nodeFromMap(row.v) });
+        }
+      }
+      return out;
+    });
+    if (unique.length > READ_CHUNK) steps.sort((a, b) => compare(a.from, b.from) || compare(a.edge.key, b.edge.key));
+    return steps;
+  }
+
+  async compromisedNodes(): Promise<StoredNode[]> {
+    const rows = await this.db.read('compromisedNodes', (tx) => tx.run(this.st('compromisedNodes')));
+    return rows.map((r) => nodeFromMap(r.n));
+  }
+
+  async stats(): Promise<GraphStats> {
+    return this.db.read('stats', async (tx) => {
+      const nodes: GraphStats['nodes'] = {};
+      const edges: GraphStats['edges'] = {};
+      for (const kind of NODE_KINDS) {
+        const n = toNumber((await tx.run(this.st('countNodesOfKind', { NodeKind: kind })))[0]?.count);
+        if (n > 0) nodes[kind] = n;
+      }
+      for (const kind of EDGE_KINDS) {
+        const n = toNumber((await tx.run(this.st('countEdgesOfKind', { EdgeKind: kind })))[0]?.count);
+        if (n > 0) edges[kind] = n;
+      }
+      const totals = await this.snapshotTotals(tx);
+      return {
+        nodes,
+        edges,
+        totalNodes: Number(totals.nodes.count),
+        totalEdges: Number(totals.edges.count),
+        snapshotId: snapshotOf(totals),
+      };
+    });
+  }
+
+  async snapshotId(): Promise<string> {
+    return this.db.read('snapshotId', async (tx) => snapshotOf(await this.snapshotTotals(tx)));
+  }
+
+  /**
+   * For benchmarks only (not part of GraphStore): the query a Neo4j user would write by hand, every
+   * node within `hops` in any direction. Resolves to how many it reached, or null when Neo4j stopped
+   * it after `timeoutMs`.
+   */
+  async naiveReach(id: string, hops: Hops, timeoutMs: number): Promise<number | null> {
+    try {
+      const [row] = await this.db.read('naiveReach', (tx) => tx.run(this.st('naiveReach', { Hops: hops }), { id }), { timeoutMs });
+      return toNumber(row?.reached);
+    } catch (err) {
+      if (isTimeout(err)) return null;
+      throw err;
+    }
+  }
+
+  async clear(): Promise<void> {
+    const batchSize = toInteger(CLEAR_BATCH);
+    await this.db.autoCommit('clear', this.st('clearEdges'), { batchSize });
+    await this.db.autoCommit('clear', this.st('clearNodes'), { batchSize });
+  }
+
+  /**
+   * The recomputed full sums. Cheap path: the Meta cache, trusted when its counts match the count
+   * store's (both O(1)); otherwise (never written, or changed behind our back) a full recount.
+   */
+  private async snapshotTotals(tx: Tx): Promise<{ nodes: Totals; edges: Totals }> {
+    const [meta] = await tx.run(this.st('readSnapshotSums'));
+    return (await this.cachedTotals(tx, meta)) ?? (await this.recount(tx));
+  }
+
+  private async cachedTotals(tx: Tx, meta: Row | undefined): Promise<{ nodes: Totals; edges: Totals } | null> {
+    if (!meta || meta.nodeCount == null || meta.edgeCount == null || !Array.isArray(meta.nodeSums) || !Array.isArray(meta.edgeSums)) return null;
+    const cached = { nodes: totalsOf(meta.nodeCount, meta.nodeSums), edges: totalsOf(meta.edgeCount, meta.edgeSums) };
+    const [nodeCount] = await tx.run(this.st('countNodes'));
+    const [edgeCount] = await tx.run(this.st('countEdges'));
+    if (toBigInt(nodeCount?.count) !== cached.nodes.count || toBigInt(edgeCount?.count) !== cached.edges.count) return null;
+    return cached;
+  }
+
+  private async recount(tx: Tx): Promise<{ nodes: Totals; edges: Totals }> {
+    const [nodes] = await tx.run(this.st('sumNodes'));
+    const [edges] = await tx.run(this.st('sumEdges'));
+    return { nodes: totalsOf(nodes?.count, nodes?.sums), edges: totalsOf(edges?.count, edges?.sums) };
+  }
+
+  private st(name: string, vars?: Vars): Statement {
+    return this.cypher.statement(name, vars);
+  }
+}
+
+function totalsOf(count: unknown, sums: unknown): Totals {
+  const list = Array.isArray(sums) ? sums : [];
+  return { count: toBigInt(count), sums: [0, 1, 2, 3].map((i) => toBigInt(list[i])) as Totals['sums'] };
+}
+
+/** Replaces a record's hash parts in the totals: `before` undefined means the record is new. */
+function swap(totals: Totals, before: string | undefined, after: string): void {
+  const sums = totals.sums;
+  if (before === undefined) totals.count += 1n;
+  else hashParts(before).forEach((h, i) => (sums[i] = sums[i]! - BigInt(h)));
+  hashParts(after).forEach((h, i) => (sums[i] = sums[i]! + BigInt(h)));
+}
+
+function snapshotOf(t: { nodes: Totals; edges: Totals }): string {
+  return snapshotIdFrom({ count: Number(t.nodes.count), sums: t.nodes.sums }, { count: Number(t.edges.count), sums: t.edges.sums });
+}
+
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/** Groups records by kind, in the closed list's order (so statements run in a fixed order). */
+function groupByKind<K extends string, T extends { kind: K }>(items: readonly T[], kinds: readonly K[]): [K, T[]][] {
+  const groups = new Map<K, T[]>(kinds.map((k) => [k, []]));
+  for (const item of items) groups.get(item.kind)?.push(item);
+  return [...groups].filter(([, list]) => list.length > 0);
+}
+
+function limitOf(first: number): number {
+  if (!Number.isFinite(first)) return first > 0 ? Number.MAX_SAFE_INTEGER : 0;
+  return Math.max(0, Math.floor(first));
+}
+
+function checkNodeKind(kind: unknown): NodeKind {
+  if (!isNodeKind(kind)) throw new BlastError('BAD_INPUT', `unknown node kind "${String(kind)}" (expected one of ${NODE_KINDS.join(', ')})`);
+  return kind;
+}
+
+function checkEdgeKind(kind: unknown): EdgeKind {
+  if (!isEdgeKind(kind)) throw new BlastError('BAD_INPUT', `unknown edge kind "${String(kind)}" (expected one of ${EDGE_KINDS.join(', ')})`);
+  return kind;
+}
+
+/** Code-unit order, as JavaScript and Neo4j compare strings. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const SCHEMA_RACE_CODES = new Set([
+  'Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists',
+  'Neo.ClientError.Schema.ConstraintAlreadyExists',
+  'Neo.ClientError.Schema.IndexAlreadyExists',
+]);
+
+function isEquivalentSchemaRace(err: unknown): boolean {
+  const cause = err instanceof BlastError ? err.cause : err;
+  return cause instanceof Neo4jError && SCHEMA_RACE_CODES.has(cause.code);
+}

@@ -1,0 +1,152 @@
+/**
+ * `exportBlastRadius`: computes a blast radius and writes everything a lawyer, a regulator, a
+ * partner or a script needs into one folder, with a manifest of SHA-256 digests:
+ *
+ *     report.md, report.pdf          the report (summary, method, timeline, deadlines, evidence)
+ *     blast-radius.json              the result, as `blast radius --format json` prints it
+ *     affected.csv, customers.csv, paths.csv
+ *     graph.graphml, graph.cyjs      the affected subgraph
+ *     customers/<id>.md, .json       a notification pack per affected customer
+ *     vex.cdx.json                   CycloneDX 1.6 VEX
+ *     manifest.json                  tool, generatedAt, parameters, snapshotId, file digests
+ *
+ * Every file is a function of the graph's content, the parameters and `generatedAt` only: the same
+ * graph, parameters and generatedAt give byte-identical files, the PDF included.
+ */
+import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { computeBlastRadius, type BlastOptions, type BlastRadius, type SeedInput } from '../engine/blast-radius.js';
+import { BlastError, badInput } from '../model/errors.js';
+import { formatTime, normalizeTime } from '../model/time.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { customerFileStems, customerPackDoc, customerPackJson } from './customer-pack.js';
+import { buildExportModel, exportToolVersion, type ExportMeta } from './export-model.js';
+import { cytoscapeJson, graphml } from './graph-files.js';
+import { buildManifest, MANIFEST, MANIFEST_FORMAT, sha256Hex, type ManifestFile } from './manifest.js';
+import { renderMarkdown } from './markdown.js';
+import { renderPdf } from './pdf.js';
+import { buildReport } from './report.js';
+import { affectedCsv, customersCsv, pathsCsv } from './tables.js';
+import { vexJson } from './vex.js';
+
+export const TOOL_NAME = 'blast-radius';
+
+export interface ExportSettings {
+  /** The folder to write; created if missing. It must be empty or hold an earlier export (whose files are replaced). */
+  outDir: string;
+  /**
+   * The instant written into every file (report, PDF dates, VEX timestamp, manifest).
+   * @default now
+   * @example '2026-03-26T09:00:00Z'
+   */
+  generatedAt?: string;
+  /**
+   * The report's title.
+   * @default 'Blast radius: <seed ids>'
+   */
+  title?: string;
+  /** Called as work moves on, for progress display. */
+  onPhase?: (phase: string) => void;
+}
+
+export interface ExportResult {
+  outDir: string;
+  result: BlastRadius;
+  generatedAt: string;
+  /** Every file written but the manifest, as the manifest lists them. */
+  files: ManifestFile[];
+}
+
+export async function exportBlastRadius(store: GraphStore, seeds: readonly SeedInput[], options: BlastOptions, settings: ExportSettings): Promise<ExportResult> {
+  const generatedAt = settings.generatedAt === undefined ? formatTime(Date.now()) : normalizeTime(settings.generatedAt);
+  if (generatedAt === null) throw badInput(`"${settings.generatedAt}" is not an ISO-8601 time with a zone (e.g. 2026-03-26T09:00:00Z)`, 'generatedAt');
+  const phase = settings.onPhase ?? (() => undefined);
+
+  phase('computing the blast radius');
+  const result = await computeBlastRadius(store, seeds, options);
+  const title = settings.title?.trim() || `Blast radius: ${result.seeds.map((s) => s.id).join(', ') || 'no seeds'}`;
+  const meta: ExportMeta = { title, generatedAt, tool: { name: TOOL_NAME, version: exportToolVersion() } };
+  phase('loading evidence');
+  const model = await buildExportModel(store, result, meta);
+
+  phase('rendering');
+  const files = new Map<string, Buffer>();
+  const put = (path: string, content: string | Buffer) => files.set(path, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+  const report = buildReport(model);
+  put('report.md', renderMarkdown(report));
+  put('blast-radius.json', `${JSON.stringify(result, null, 2)}\n`);
+  put('affected.csv', affectedCsv(model));
+  put('customers.csv', customersCsv(model));
+  put('paths.csv', pathsCsv(model));
+  put('graph.graphml', graphml(model));
+  put('graph.cyjs', cytoscapeJson(model));
+  const stems = customerFileStems(model.customers.map((c) => c.id));
+  for (const c of model.customers) {
+    const stem = stems.get(c.id)!;
+    put(`customers/${stem}.json`, customerPackJson(model, c));
+    put(`customers/${stem}.md`, renderMarkdown(customerPackDoc(model, c)));
+  }
+  put('vex.cdx.json', await vexJson(store, model));
+  phase('rendering the PDF');
+  const producer = `${TOOL_NAME} ${meta.tool.version}`;
+  put(
+    'report.pdf',
+    await renderPdf(report, {
+      title,
+      subject: `Blast radius from ${result.seeds.map((s) => s.id).join(', ') || 'no seeds'}`,
+      keywords: `snapshot ${result.snapshotId}; report.md sha256 ${sha256Hex(files.get('report.md')!)}`,
+      generatedAt,
+      producer,
+      footer: `${title} \u00b7 generated ${generatedAt}`,
+    }),
+  );
+  put(
+    MANIFEST,
+    buildManifest(
+      {
+        tool: meta.tool,
+        title,
+        generatedAt,
+        snapshotId: result.snapshotId,
+        parameters: { seeds: result.seeds, options: result.options, generatedAt, title },
+      },
+      files,
+    ),
+  );
+
+  phase('writing');
+  await prepareOutDir(settings.outDir);
+  for (const [path, bytes] of [...files].sort(([a], [b]) => (a === MANIFEST ? 1 : b === MANIFEST ? -1 : a < b ? -1 : a > b ? 1 : 0))) {
+    const target = join(settings.outDir, ...path.split('/'));
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, bytes);
+  }
+  const manifest = JSON.parse(files.get(MANIFEST)!.toString('utf8')) as { files: ManifestFile[] };
+  return { outDir: settings.outDir, result, generatedAt, files: manifest.files };
+}
+
+/**
+ * Makes `dir` ready: created when missing; when it holds an earlier export, that export's files
+ * (as its manifest lists them) are removed so no stale customer pack survives; any other non-empty
+ * folder is refused rather than mixed into.
+ */
+async function prepareOutDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const entries = await readdir(dir);
+  if (entries.length === 0) return;
+  let listed: string[] | undefined;
+  try {
+    const m = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as { format?: string; files?: Array<{ path?: unknown }> };
+    if (m.format === MANIFEST_FORMAT && Array.isArray(m.files)) listed = m.files.map((f) => String(f.path));
+  } catch {
+    listed = undefined;
+  }
+  if (!listed) throw new BlastError('BAD_INPUT', 'the output folder is not empty and holds no earlier export; choose an empty or new folder', { input: dir });
+  for (const path of listed) {
+    if (path.split('/').some((p) => p === '' || p === '.' || p === '..')) continue;
+    await rm(join(dir, ...path.split('/')), { force: true });
+  }
+  await rm(join(dir, MANIFEST), { force: true });
+  await rmdir(join(dir, 'customers')).catch(() => undefined);
+}
+export { verifyExport, type VerifyResult, type Mismatch } from './manifest.js';

@@ -7,7 +7,10 @@ export interface Progress {
   done(): void;
 }
 
-export function startProgress(label: string, write: (text: string) => void, interactive: boolean, delayMs = 1000): Progress {
+/** How long work runs before progress shows. @default 1000 ms (BLAST_PROGRESS_DELAY_MS) */
+const DELAY_MS = Number(process.env.BLAST_PROGRESS_DELAY_MS ?? 1000);
+
+export function startProgress(label: string, write: (text: string) => void, interactive: boolean, delayMs = DELAY_MS): Progress {
   const started = Date.now();
   let phase = 'starting';
   let detail = '';

@@ -44,6 +44,12 @@ export async function openStore(settings: StoreSettings): Promise<GraphStore> {
   const { Neo4jStore } = await import('./neo4j/neo4j-store.js');
   if (!settings.neo4j) throw new BlastError('BAD_INPUT', 'the neo4j store needs NEO4J_URI');
   const store = new Neo4jStore(settings.neo4j);
-  await store.init();
+  try {
+    await store.init();
+  } catch (err) {
+    // A store that could not start must not keep its driver (and sockets) alive.
+    await store.close().catch(() => undefined);
+    throw err;
+  }
   return store;
 }

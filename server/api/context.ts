@@ -1,0 +1,51 @@
+/**
+ * The typed request context, built by one factory: what every resolver may use. Resolvers reach the
+ * graph only through `store` (the GraphStore contract, guarded by the store-health breaker) and
+ * `loaders`; they never see a driver.
+ */
+import type { YogaInitialContext } from 'graphql-yoga';
+import { formatTime } from '../model/time.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { authenticate, requireRole, type Role, type TokenTable } from './auth.js';
+import type { ApiLimits } from './limits.js';
+import { createLoaders, type Loaders } from './loaders.js';
+import { apiError } from './errors.js';
+
+export interface ApiContext {
+  store: GraphStore;
+  loaders: Loaders;
+  /** The caller's role (admin when the server has no tokens). */
+  role: Role;
+  /** True when tokens are configured. */
+  authRequired: boolean;
+  limits: ApiLimits;
+  /** Throws FORBIDDEN unless the caller has `needed`. */
+  require(needed: Role, action: string): void;
+  /** The current instant as canonical ISO-8601 (BLAST_NOW when set, for reproducible runs). */
+  now(): string;
+}
+
+export interface ContextDeps {
+  store: GraphStore;
+  tokens: TokenTable | null;
+  limits: ApiLimits;
+}
+
+/** Returns yoga's `context` factory. */
+export function createContextFactory(deps: ContextDeps) {
+  return (initial: YogaInitialContext): ApiContext => {
+    // The HTTP layer already answered 401 to bad tokens; this re-check keeps in-process callers honest.
+    const auth = authenticate(initial.request.headers.get('authorization'), deps.tokens);
+    if (!auth.ok) throw apiError('UNAUTHENTICATED', auth.reason);
+    const role = auth.role;
+    return {
+      store: deps.store,
+      loaders: createLoaders(deps.store),
+      role,
+      authRequired: deps.tokens !== null,
+      limits: deps.limits,
+      require: (needed, action) => requireRole(role, needed, action),
+      now: () => formatTime(process.env.BLAST_NOW ? Date.parse(process.env.BLAST_NOW) : Date.now()),
+    };
+  };
+}

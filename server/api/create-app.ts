@@ -1,0 +1,143 @@
+/**
+ * The app factory, apart from `listen`: createApp returns a fetch handler and a Node request listener
+ * over one graphql-yoga server. Tests call `app.fetch(request)` in process; `listen` (listen.ts) and
+ * `blast serve` put it on a socket.
+ *
+ * Request pipeline (each step a small plugin): loopback Host check (open mode only), /healthz and
+ * /readyz, the explorer's static files, the body size limit, the bearer token (HTTP 401), then
+ * GraphQL with CSRF prevention, graphql-armor limits (depth, cost, aliases, tokens, directives), a
+ * per-request timeout and masked errors. Roles are checked by the resolvers (FORBIDDEN).
+ */
+import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { GraphStore } from '../store/graph-store.js';
+import { useArmor } from './armor.js';
+import { parseTokens, type TokenTable } from './auth.js';
+import { useBodyLimit } from './body-limit.js';
+import { createContextFactory, type ApiContext } from './context.js';
+import { createMaskError, type ErrorLog } from './errors.js';
+import { useExecutionTimeout } from './execution-timeout.js';
+import { useNoIntrospection } from './no-introspection.js';
+import { HEALTH_PATH, READY_PATH, useHealthRoutes } from './health-routes.js';
+import { resolveLimits, type ApiLimits } from './limits.js';
+import { LOOPBACK_HOSTS, useAllowedHosts } from './loopback-hosts.js';
+import { packageRoot } from './package-root.js';
+import { useRequireToken } from './require-token.js';
+import { buildSchema } from './schema.js';
+import { useSecurityHeaders } from './security-headers.js';
+import { useStaticFiles } from './static-files.js';
+import { StoreHealth, guardStore, type StoreHealthOptions } from './store-health.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** The header a GET query or a form-encoded POST must carry (CSRF prevention); JSON POSTs need none. */
+export const CSRF_HEADER = 'x-graphql-yoga-csrf';
+
+export interface AppOptions {
+  /** The store to serve; the app never closes it (its opener does). */
+  store: GraphStore;
+  /**
+   * Bearer tokens and roles: a TokenTable or the BLAST_TOKENS text `tokenA:admin,tokenB:viewer`.
+   * @default null: no token needed, every caller is admin (loopback use)
+   * @example createApp({ store, tokens: process.env.BLAST_TOKENS })
+   */
+  tokens?: TokenTable | string | null;
+  /**
+   * Production mode: no GraphiQL, no introspection, no field suggestions in errors.
+   * @default process.env.NODE_ENV === 'production'
+   */
+  production?: boolean;
+  /** Overrides of the limits in limits.ts. @example { maxBodyBytes: 64 * 1024 * 1024 } */
+  limits?: Partial<ApiLimits>;
+  /**
+   * The built web explorer to serve at `/`.
+   * @default <package root>/web/dist
+   */
+  webRoot?: string | null;
+  /**
+   * Host names served without tokens. Ignored when tokens are set.
+   * @default ['localhost', '127.0.0.1', '[::1]'] (with $BLAST_ALLOWED_HOSTS added by `blast serve`)
+   */
+  allowedHosts?: readonly string[];
+  /** Store outage handling (probe interval, ping timeout). */
+  health?: StoreHealthOptions;
+  /** Where unexpected errors are logged. @default console.error */
+  log?: ErrorLog;
+}
+
+export interface App {
+  /** Handles one request in process (WHATWG fetch). */
+  fetch(request: Request): Promise<Response>;
+  /** The same app as a Node `http` request listener. */
+  requestListener: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The store's breaker (tests and /readyz). */
+  health: StoreHealth;
+  limits: ApiLimits;
+  /** Stops background probes. Does not close the store. */
+  close(): Promise<void>;
+  yoga: YogaServerInstance<Record<string, unknown>, ApiContext>;
+}
+
+/**
+ * Builds the app over a store. Nothing listens yet: call `app.fetch(request)` in process, or `listen`.
+ * @example
+ * const app = createApp({ store, tokens: process.env.BLAST_TOKENS });
+ * const res = await app.fetch(new Request('http://127.0.0.1/graphql', {
+ *   method: 'POST', headers: { 'content-type': 'application/json' },
+ *   body: JSON.stringify({ query: '{ stats { totalNodes } }' }),
+ * }));
+ */
+export function createApp(options: AppOptions): App {
+  const limits = resolveLimits(options.limits);
+  const production = options.production ?? process.env.NODE_ENV === 'production';
+  const tokens = typeof options.tokens === 'string' ? parseTokens(options.tokens) : (options.tokens ?? null);
+  const log: ErrorLog = options.log ?? { error: (message, err) => console.error(`blast serve: ${message}:`, err) };
+  const health = new StoreHealth(options.store, options.health);
+  const store = guardStore(options.store, health);
+  const webRoot = options.webRoot === undefined ? join(packageRoot(), 'web', 'dist') : options.webRoot;
+
+  const plugins: Plugin[] = [
+    useSecurityHeaders(GRAPHQL_PATH),
+    useAllowedHosts(tokens ? null : (options.allowedHosts ?? LOOPBACK_HOSTS)),
+    useHealthRoutes(health),
+    useStaticFiles(webRoot, [GRAPHQL_PATH, HEALTH_PATH, READY_PATH]),
+    useBodyLimit(limits.maxBodyBytes),
+    useRequireToken(tokens, GRAPHQL_PATH),
+    useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+    useArmor(limits, production),
+    useExecutionTimeout(limits.requestTimeoutMs),
+  ];
+  if (production) {
+    plugins.push(useNoIntrospection());
+  }
+
+  const yoga = createYoga<Record<string, unknown>, ApiContext>({
+    schema: buildSchema(),
+    context: createContextFactory({ store, tokens, limits }),
+    graphqlEndpoint: GRAPHQL_PATH,
+    graphiql: !production,
+    landingPage: false,
+    // Same-origin only: the explorer is served from here, and an open CORS policy would let any web
+    // page drive a token-less loopback server.
+    cors: false,
+    multipart: false,
+    batching: false,
+    maxRequestBodySize: limits.maxBodyBytes,
+    maskedErrors: { maskError: createMaskError(log, limits) },
+    logging: false,
+    plugins,
+  });
+
+  return {
+    fetch: (request) => Promise.resolve(yoga.fetch(request)),
+    requestListener: yoga as unknown as App['requestListener'],
+    health,
+    limits,
+    async close() {
+      health.close();
+    },
+    yoga,
+  };
+}

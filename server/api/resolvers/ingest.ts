@@ -1,0 +1,51 @@
+/**
+ * `ingest` (role analyst): the same path as `blast ingest FILE`: prepareInput (size limit, digest,
+ * format detection, parsing, validation), resolveAgainstStore, then one atomic store.write.
+ */
+import { BlastError } from '../../model/errors.js';
+import type { IngestOptions } from '../../ingest/format.js';
+import { prepareInput } from '../../ingest/ingest-file.js';
+import { resolveAgainstStore } from '../../ingest/resolve.js';
+import type { ApiContext } from '../context.js';
+import { idOfKind } from './args.js';
+
+interface IngestArgs {
+  input: {
+    name: string;
+    content: string;
+    service?: { id: string; since?: string | null; until?: string | null } | null;
+    repo?: string | null;
+    dryRun?: boolean | null;
+  };
+}
+
+const MAX_NAME = 256;
+
+export const ingestResolvers = {
+  Mutation: {
+    ingest: async (_: unknown, { input }: IngestArgs, ctx: ApiContext) => {
+      ctx.require('analyst', 'ingest');
+      const name = input.name.trim();
+      if (name === '' || name.length > MAX_NAME || /[\u0000-\u001f\u007f]/.test(name)) {
+        throw new BlastError('BAD_INPUT', `a name of 1 to ${MAX_NAME} printable characters is required`, { input: 'input.name' });
+      }
+      const options: IngestOptions & { repo?: string } = {};
+      if (input.service) {
+        options.service = {
+          id: idOfKind(input.service.id, 'Service', 'input.service.id'),
+          ...(input.service.since && { since: input.service.since }),
+          ...(input.service.until && { until: input.service.until }),
+        };
+      }
+      if (input.repo) {
+        if (!/^[\w.-]+\/[\w.-]+$/.test(input.repo)) throw new BlastError('BAD_INPUT', 'expected owner/repo', { input: 'input.repo' });
+        options.repo = input.repo;
+      }
+      const prepared = prepareInput(name, input.content, { options, ingestedAt: ctx.now(), maxBytes: ctx.limits.maxBodyBytes });
+      const batch = await resolveAgainstStore(prepared, ctx.store);
+      const dryRun = input.dryRun === true;
+      const summary = await ctx.store.write(batch, { dryRun });
+      return { name, format: prepared.format, sha256: prepared.sha256, ...summary, warnings: batch.warnings ?? [], dryRun };
+    },
+  },
+};

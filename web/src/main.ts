@@ -1,0 +1,65 @@
+/**
+ * Entry point. Starts the explorer and exposes `window.cy` (the Cytoscape instance) and
+ * `window.blast`, a small hook for tests and benchmarks.
+ */
+import { Explorer } from './explorer.js';
+import type { ViewState } from './url-state.js';
+
+const params = new URLSearchParams(location.search);
+const forced = params.get('renderer');
+const explorer = new Explorer({ renderer: forced === 'canvas' || forced === 'webgl' ? forced : null });
+
+export interface BlastHook {
+  /** Resolves once the first view (walk, neighbourhood or the empty start) is on screen. */
+  ready: Promise<void>;
+  state(): ViewState;
+  /** The last blastRadius answer, as the API gave it. */
+  result(): unknown;
+  /** Resolves when the walk stands at its end and is not playing. */
+  walkFinished(): Promise<void>;
+  /** The scrubber: step index, step count, the step's instant (ISO or null) and hop. */
+  step(): { index: number; count: number; t: string | null; hop: number };
+  /** Shows the walk at an instant (ISO), or its end (null). */
+  scrubTo(iso: string | null): void;
+  /** Sets how long a whole walk plays (ms). */
+  setWalkDuration(ms: number): void;
+  /** Ids of the nodes drawn and visible now (compound parents excluded). */
+  visibleNodeIds(): string[];
+  visibleEdgeIds(): string[];
+  highlighted(): { nodes: string[]; edges: string[] };
+  renderer(): 'canvas' | 'webgl';
+  /** performance.now() when the data arrived and when the graph was first drawn, and its size. */
+  metrics(): { dataAt: number | null; drawnAt: number | null; nodes: number; edges: number; phases: Record<string, number> };
+  /** Resolves after the next drawn frame. */
+  afterRender(): Promise<void>;
+  explorer: Explorer;
+}
+
+const hook: BlastHook = {
+  ready: explorer.start(),
+  state: () => structuredClone(explorer.state),
+  result: () => explorer.result,
+  walkFinished: () => explorer.walkFinished(),
+  step: () => {
+    const st = explorer.timeline?.steps[explorer.step];
+    return {
+      index: explorer.step,
+      count: explorer.timeline?.steps.length ?? 0,
+      t: st && st.t !== null ? new Date(st.t).toISOString().replace('.000Z', 'Z') : null,
+      hop: st?.h ?? 0,
+    };
+  },
+  scrubTo: (iso) => explorer.scrubTo(iso),
+  setWalkDuration: (ms) => {
+    (explorer.options as { walkMs: number }).walkMs = ms;
+  },
+  visibleNodeIds: () => [...explorer.visibleIds().nodes].sort(),
+  visibleEdgeIds: () => [...explorer.visibleIds().edges].sort(),
+  highlighted: () => explorer.highlighted(),
+  renderer: () => explorer.rendererMode,
+  metrics: () => ({ ...explorer.metrics }),
+  afterRender: () => explorer.afterRender(),
+  explorer,
+};
+
+(window as unknown as { blast: BlastHook }).blast = hook;

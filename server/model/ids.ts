@@ -23,9 +23,53 @@ export interface ParsedId {
   kind: NodeKind;
 }
 
+/**
+ * A bounded memo of a pure function of a string: two generations, so that a full one is dropped
+ * without losing the entries in use. Only results are kept (a call that throws is not remembered).
+ */
+class Memo<T> {
+  private current = new Map<string, T>();
+  private previous = new Map<string, T>();
+  constructor(private readonly limit: number) {}
+
+  get(key: string): T | undefined {
+    const hit = this.current.get(key);
+    if (hit !== undefined) return hit;
+    const old = this.previous.get(key);
+    if (old !== undefined) this.set(key, old);
+    return old;
+  }
+
+  set(key: string, value: T): void {
+    if (this.current.size >= this.limit) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(key, value);
+  }
+}
+
+/**
+ * Ingest parses the same ids over and over (every edge names two nodes; popular versions appear in
+ * thousands of edges), and purl parsing costs microseconds. parseId is a pure function of its text,
+ * so a remembered result is exactly what parsing again would give; they are frozen, being shared.
+ */
+const PARSED = new Memo<ParsedId>(100_000);
+const PACKAGE_OF = new Memo<string>(50_000);
+
 /** Normalises an id and tells its kind; throws BAD_INPUT naming `input` and `location` otherwise. */
 export function parseId(raw: unknown, input?: string, location?: string): ParsedId {
-  if (typeof raw !== 'string' || raw.trim() === '') throw badInput('an id must be a non-empty string', input, location);
+  if (typeof raw !== 'string') throw badInput('an id must be a non-empty string', input, location);
+  let parsed = PARSED.get(raw);
+  if (parsed === undefined) {
+    parsed = Object.freeze(parseIdText(raw, input, location));
+    PARSED.set(raw, parsed);
+  }
+  return parsed;
+}
+
+function parseIdText(raw: string, input?: string, location?: string): ParsedId {
+  if (raw.trim() === '') throw badInput('an id must be a non-empty string', input, location);
   const text = raw.trim();
   if (text.length > MAX_ID_LENGTH) throw badInput(`id is longer than ${MAX_ID_LENGTH} characters`, input, location);
   if (text.startsWith('pkg:')) {
@@ -59,8 +103,13 @@ export function purlId(type: string, namespace: string | undefined, name: string
 
 /** The Package id of a PackageVersion id: the same purl without its version. */
 export function packageIdOf(versionId: string): string {
-  const purl = PackageURL.fromString(versionId);
-  return new PackageURL(purl.type, purl.namespace, purl.name, undefined, undefined, undefined).toString();
+  let id = PACKAGE_OF.get(versionId);
+  if (id === undefined) {
+    const purl = PackageURL.fromString(versionId);
+    id = new PackageURL(purl.type, purl.namespace, purl.name, undefined, undefined, undefined).toString();
+    PACKAGE_OF.set(versionId, id);
+  }
+  return id;
 }
 
 /** The version part of a PackageVersion id, e.g. `1.82.8`. */

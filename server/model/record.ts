@@ -3,7 +3,7 @@
  * for the same inputs (and so the same snapshotId). Stores load the existing records a batch touches,
  * call planWrite, and write back the records it returns, all in one transaction.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { BlastError, badInput } from './errors.js';
 import { packageIdOf, parseId, printable } from './ids.js';
 import { CONFIDENCES, ACCESS_LEVELS, EDGE_ENDPOINTS, isEdgeKind, isNodeKind, type NodeKind } from './kinds.js';
@@ -54,13 +54,15 @@ export function defaultName(id: string): string {
 export function completeBatch(batch: GraphBatch): GraphBatch {
   const nodes = new Map<string, NodeInput>();
   const edges = new Map<string, EdgeInput>();
+  // Sources arrays already found valid in this call: ingest shares one array between many records.
+  const checked = new Set<unknown>();
   batch.nodes.forEach((n, i) => {
-    validateNode(n, batch.input, `/nodes/${i}`);
+    validateNode(n, batch.input, `/nodes/${i}`, checked);
     const prev = nodes.get(n.id);
     nodes.set(n.id, prev ? mergeInputs(prev, n) : n);
   });
   batch.edges.forEach((e, i) => {
-    validateEdge(e, batch.input, `/edges/${i}`);
+    validateEdge(e, batch.input, i, checked);
     const key = edgeKey(e);
     const prev = edges.get(key);
     edges.set(key, prev ? { ...prev, ...definedOnly(e), sources: unionSources(prev.sources, e.sources) } : e);
@@ -77,7 +79,8 @@ export function completeBatch(batch: GraphBatch): GraphBatch {
     const pkg = packageIdOf(n.id);
     stub(pkg, n.sources);
     const versionOf: EdgeInput = { from: n.id, kind: 'VERSION_OF', to: pkg, sources: n.sources };
-    if (!edges.has(edgeKey(versionOf))) edges.set(edgeKey(versionOf), versionOf);
+    const key = edgeKey(versionOf);
+    if (!edges.has(key)) edges.set(key, versionOf);
   }
   return { input: batch.input, nodes: [...nodes.values()], edges: [...edges.values()] };
 }
@@ -89,7 +92,7 @@ function mergeInputs(a: NodeInput, b: NodeInput): NodeInput {
   return merged;
 }
 
-function validateNode(n: NodeInput, input: string, pointer: string): void {
+function validateNode(n: NodeInput, input: string, pointer: string, checked: Set<unknown>): void {
   if (!isNodeKind(n.kind)) throw badInput(`unknown node kind "${printable(String(n.kind))}"`, input, pointer);
   const parsed = parseId(n.id, input, `${pointer}/id`);
   if (parsed.id !== n.id) throw badInput(`id "${printable(n.id)}" is not normalised (expected "${parsed.id}")`, input, `${pointer}/id`);
@@ -101,50 +104,97 @@ function validateNode(n: NodeInput, input: string, pointer: string): void {
   if (typeof props !== 'object' || Array.isArray(props)) throw badInput('props must be an object', input, `${pointer}/props`);
   for (const key of TIME_PROPS) {
     const v = props[key];
-    if (v !== undefined && v !== null && normalizeTime(v) !== v) {
+    if (v !== undefined && v !== null && !isCanonicalTime(v)) {
       throw badInput(`${key} must be an ISO-8601 UTC time such as 2026-03-24T10:52:00Z`, input, `${pointer}/props/${key}`);
     }
   }
   checkJson(props, input, `${pointer}/props`);
   const secret = findSecret({ name: n.name ?? '', props });
   if (secret) throw new BlastError('SECRET_REFUSED', `refused: ${secret.reason}; store credential metadata only`, { input, location: `${pointer}${secret.pointer}` });
-  validateSources(n.sources, input, `${pointer}/sources`);
+  validateSources(n.sources, input, `${pointer}/sources`, checked);
 }
 
-function validateEdge(e: EdgeInput, input: string, pointer: string): void {
-  if (!isEdgeKind(e.kind)) throw badInput(`unknown edge kind "${printable(String(e.kind))}"`, input, pointer);
-  const from = parseId(e.from, input, `${pointer}/from`);
-  const to = parseId(e.to, input, `${pointer}/to`);
-  if (from.id !== e.from || to.id !== e.to) throw badInput('edge endpoints must be normalised ids', input, pointer);
+function validateEdge(e: EdgeInput, input: string, index: number, checked: Set<unknown>): void {
+  // The pointer is built only for an error message: this runs for millions of edges.
+  const at = (sub = '') => `/edges/${index}${sub}`;
+  if (!isEdgeKind(e.kind)) throw badInput(`unknown edge kind "${printable(String(e.kind))}"`, input, at());
+  const from = parseId(e.from, input, at('/from'));
+  const to = parseId(e.to, input, at('/to'));
+  if (from.id !== e.from || to.id !== e.to) throw badInput('edge endpoints must be normalised ids', input, at());
   const ends = EDGE_ENDPOINTS[e.kind];
   if (!ends.from.includes(from.kind) || !ends.to.includes(to.kind)) {
-    throw badInput(`${e.kind} cannot go from a ${from.kind} (${e.from}) to a ${to.kind} (${e.to})`, input, pointer);
+    throw badInput(`${e.kind} cannot go from a ${from.kind} (${e.from}) to a ${to.kind} (${e.to})`, input, at());
   }
   for (const key of ['since', 'until'] as const) {
     const v = e[key];
-    if (v !== undefined && normalizeTime(v) !== v) throw badInput(`${key} must be an ISO-8601 UTC time`, input, `${pointer}/${key}`);
+    if (v !== undefined && !isCanonicalTime(v)) throw badInput(`${key} must be an ISO-8601 UTC time`, input, at(`/${key}`));
   }
   if (e.since !== undefined && e.until !== undefined && e.since > e.until) {
-    throw badInput(`since (${e.since}) is after until (${e.until})`, input, pointer);
+    throw badInput(`since (${e.since}) is after until (${e.until})`, input, at());
   }
   if (e.confidence !== undefined && !CONFIDENCES.includes(e.confidence)) {
-    throw badInput(`confidence must be one of ${CONFIDENCES.join(', ')}`, input, `${pointer}/confidence`);
+    throw badInput(`confidence must be one of ${CONFIDENCES.join(', ')}`, input, at('/confidence'));
   }
   if (e.access !== undefined && !ACCESS_LEVELS.includes(e.access)) {
-    throw badInput(`access must be one of ${ACCESS_LEVELS.join(', ')}`, input, `${pointer}/access`);
+    throw badInput(`access must be one of ${ACCESS_LEVELS.join(', ')}`, input, at('/access'));
   }
-  if (e.kind === 'GRANTS' && e.access === undefined) throw badInput('a grant needs an access level', input, `${pointer}/access`);
-  validateSources(e.sources, input, `${pointer}/sources`);
+  if (e.kind === 'GRANTS' && e.access === undefined) throw badInput('a grant needs an access level', input, at('/access'));
+  validateSources(e.sources, input, at('/sources'), checked);
 }
 
-function validateSources(sources: Source[], input: string, pointer: string): void {
+function validateSources(sources: Source[], input: string, pointer: string, checked: Set<unknown>): void {
+  if (checked.has(sources)) return;
   if (!Array.isArray(sources) || sources.length === 0) throw badInput('every fact needs at least one source', input, pointer);
   sources.forEach((s, i) => {
-    if (typeof s.source !== 'string' || !/^[0-9a-f]{64}$/.test(s.sha256) || normalizeTime(s.ingestedAt) !== s.ingestedAt) {
+    if (typeof s.source !== 'string' || !/^[0-9a-f]{64}$/.test(s.sha256) || !isCanonicalTime(s.ingestedAt)) {
       throw badInput('a source needs a name, a SHA-256 and a canonical ingestedAt', input, `${pointer}/${i}`);
     }
   });
+  checked.add(sources);
 }
+
+/**
+ * Whether `normalizeTime(v) === v`, remembered for strings: a pure function of the text, and ingest
+ * checks the same few instants (every source's ingestedAt) for every record.
+ */
+function isCanonicalTime(v: unknown): boolean {
+  if (typeof v !== 'string') return normalizeTime(v) === v;
+  if (CANONICAL_TIMES.has(v)) return true;
+  if (!surelyCanonicalTime(v) && normalizeTime(v) !== v) return false;
+  if (CANONICAL_TIMES.size >= 100_000) CANONICAL_TIMES.clear();
+  CANONICAL_TIMES.add(v);
+  return true;
+}
+
+const STRICT_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3})?Z$/;
+
+/**
+ * A quick sufficient test for `normalizeTime(v) === v` (false means "ask normalizeTime"): v has the
+ * canonical shape `YYYY-MM-DDTHH:MM:SS[.sss]Z` (milliseconds only when not 000, a year from 1000 on),
+ * every field is in range, and Date.parse reads the instant those fields name. Then the canonical
+ * text of that instant (toISOString, .000 dropped) is v itself.
+ */
+function surelyCanonicalTime(v: string): boolean {
+  if (!STRICT_TIME.test(v)) return false;
+  const num = (from: number, digits: number) => {
+    let x = 0;
+    for (let i = from; i < from + digits; i++) x = x * 10 + v.charCodeAt(i) - 48;
+    return x;
+  };
+  const year = num(0, 4);
+  const month = num(5, 2);
+  const day = num(8, 2);
+  const hour = num(11, 2);
+  const minute = num(14, 2);
+  const second = num(17, 2);
+  const milli = v.length === 24 ? num(20, 3) : 0;
+  if (year < 1000 || (v.length === 24 && milli === 0)) return false;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31)) return false;
+  return Date.parse(v) === Date.UTC(year, month - 1, day, hour, minute, second, milli);
+}
+const CANONICAL_TIMES = new Set<string>();
 
 function checkJson(value: unknown, input: string, pointer: string, depth = 0): void {
   if (depth > 8) throw badInput('value is nested too deeply', input, pointer);
@@ -167,6 +217,11 @@ function checkJson(value: unknown, input: string, pointer: string, depth = 0): v
 
 /** Sources are a set keyed by (sha256, pointer); the first ingestion of a record is kept. */
 export function unionSources(a: readonly Source[], b: readonly Source[]): Source[] {
+  // One source (a new record, the common case): nothing to merge or sort.
+  if (a.length + b.length === 1) {
+    const only = a.length === 1 ? a[0]! : b[0]!;
+    if (typeof only === 'object' && only !== null) return [only];
+  }
   const byKey = new Map<string, Source>();
   for (const s of [...a, ...b]) {
     const key = `${s.sha256}#${s.pointer ?? ''}`;
@@ -185,10 +240,22 @@ function cmp(a: string, b: string): number {
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(o)) {
+    const v = (o as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    // Assignment would set the prototype; fromEntries defines an own property.
+    if (key === '__proto__') return Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as Partial<T>;
+    out[key] = v;
+  }
+  return out as Partial<T>;
 }
 
 export function mergeNode(existing: StoredNode | undefined, input: NodeInput): StoredNode {
+  return mergeNodeWith(existing, input);
+}
+
+function mergeNodeWith(existing: StoredNode | undefined, input: NodeInput, memo?: CanonicalMemo): StoredNode {
   if (existing && existing.kind !== input.kind) {
     throw new BlastError('CONFLICT', `"${input.id}" is stored as a ${existing.kind}, not a ${input.kind}`);
   }
@@ -205,7 +272,7 @@ export function mergeNode(existing: StoredNode | undefined, input: NodeInput): S
     ...node,
     compromised: props.compromised === true || typeof props.compromisedAt === 'string',
     firstIngestedAt: sources[0]!.ingestedAt,
-    hash: contentHash(node),
+    hash: contentHashWith(node, memo),
   };
 }
 
@@ -226,19 +293,64 @@ function mergeProps(stored: Props, incoming: Props): Props {
 }
 
 export function mergeEdge(existing: StoredEdge | undefined, input: EdgeInput): StoredEdge {
+  return mergeEdgeWith(existing, input);
+}
+
+/**
+ * The stored edge: the input's defined fields over the existing ones, sources united. Key order:
+ * from, kind, to, since?, until?, confidence?, access?, sources, key, firstIngestedAt, hash.
+ */
+function mergeEdgeWith(existing: StoredEdge | undefined, input: EdgeInput, memo?: CanonicalMemo): StoredEdge {
   const sources = unionSources(existing?.sources ?? [], input.sources);
-  const base = existing ? { ...stripStored(existing), ...definedOnly(input) } : { ...input };
-  const edge: GraphEdge = {
-    from: base.from,
-    kind: base.kind,
-    to: base.to,
-    ...(base.since !== undefined && { since: base.since }),
-    ...(base.until !== undefined && { until: base.until }),
-    ...(base.confidence !== undefined && { confidence: base.confidence }),
-    ...(base.access !== undefined && { access: base.access }),
-    sources,
-  };
-  return { ...edge, key: edgeKey(edge), firstIngestedAt: sources[0]!.ingestedAt, hash: contentHash(edge) };
+  const from = input.from !== undefined ? input.from : existing?.from;
+  const kind = input.kind !== undefined ? input.kind : existing?.kind;
+  const to = input.to !== undefined ? input.to : existing?.to;
+  const since = input.since !== undefined ? input.since : existing?.since;
+  const until = input.until !== undefined ? input.until : existing?.until;
+  const confidence = input.confidence !== undefined ? input.confidence : existing?.confidence;
+  const access = input.access !== undefined ? input.access : existing?.access;
+  const edge = { from, kind, to } as StoredEdge;
+  if (since !== undefined) edge.since = since;
+  if (until !== undefined) edge.until = until;
+  if (confidence !== undefined) edge.confidence = confidence;
+  if (access !== undefined) edge.access = access;
+  edge.sources = sources;
+  // The hash covers the GraphEdge fields above (contentHash(toGraphEdge(edge))), in canonical form.
+  const text = edgeCanonical(edge, memo) ?? canonicalJson({ ...edge });
+  edge.key = edgeKey(edge);
+  edge.firstIngestedAt = sources[0]!.ingestedAt;
+  edge.hash = digest(text);
+  return edge;
+}
+
+/** canonicalJson of a GraphEdge, its keys written in sorted order; undefined when unsure. */
+function edgeCanonical(e: GraphEdge, memo?: CanonicalMemo): string | undefined {
+  if (e.from === undefined || e.kind === undefined || e.to === undefined) return undefined;
+  const from = canonicalText(e.from, memo);
+  const kind = canonicalText(e.kind, memo);
+  const to = canonicalText(e.to, memo);
+  const sources = canonicalText(e.sources, memo);
+  const since = e.since === undefined ? '' : canonicalText(e.since, memo);
+  const until = e.until === undefined ? '' : canonicalText(e.until, memo);
+  const confidence = e.confidence === undefined ? '' : canonicalText(e.confidence, memo);
+  const access = e.access === undefined ? '' : canonicalText(e.access, memo);
+  if (
+    from === undefined ||
+    kind === undefined ||
+    to === undefined ||
+    sources === undefined ||
+    since === undefined ||
+    until === undefined ||
+    confidence === undefined ||
+    access === undefined
+  ) {
+    return undefined;
+  }
+  // Sorted keys: access, confidence, from, kind, since, sources, to, until.
+  return (
+    `{${access && `"access":${access},`}${confidence && `"confidence":${confidence},`}"from":${from},"kind":${kind},` +
+    `${since && `"since":${since},`}"sources":${sources},"to":${to}${until && `,"until":${until}`}}`
+  );
 }
 
 function stripStored(e: StoredEdge): GraphEdge {
@@ -253,28 +365,36 @@ export interface WritePlan {
   summary: { nodes: CountSummary; edges: CountSummary };
 }
 
-/** Merges a completed batch with the stored records it touches. Pure; the store writes the result. */
+/**
+ * Merges a completed batch with the stored records it touches. Pure; the store writes the result.
+ * `storedKinds`, when given, holds the kinds of the stored nodes that the batch only mentions (stub
+ * inputs): a store may then leave those out of `existingNodes` and skip reading them whole.
+ */
 export function planWrite(
   batch: GraphBatch,
   existingNodes: ReadonlyMap<string, StoredNode>,
   existingEdges: ReadonlyMap<string, StoredEdge>,
+  storedKinds?: ReadonlyMap<string, NodeKind>,
 ): WritePlan {
   const plan: WritePlan = {
     nodes: [],
     edges: [],
     summary: { nodes: { added: 0, updated: 0, unchanged: 0 }, edges: { added: 0, updated: 0, unchanged: 0 } },
   };
+  // Canonical texts of the objects hashed in this call: records share their Source objects.
+  const memo: CanonicalMemo = new Map();
   for (const input of batch.nodes) {
     const prev = existingNodes.get(input.id);
-    if (input.stub && prev) {
+    const storedKind = input.stub ? (prev?.kind ?? storedKinds?.get(input.id)) : undefined;
+    if (storedKind !== undefined) {
       // A mere mention of a stored node changes nothing (but a kind conflict is still an error).
-      if (prev.kind !== input.kind) throw new BlastError('CONFLICT', `"${input.id}" is stored as a ${prev.kind}, not a ${input.kind}`, { input: batch.input });
+      if (storedKind !== input.kind) throw new BlastError('CONFLICT', `"${input.id}" is stored as a ${storedKind}, not a ${input.kind}`, { input: batch.input });
       plan.summary.nodes.unchanged++;
       continue;
     }
     let merged: StoredNode;
     try {
-      merged = mergeNode(prev, input);
+      merged = mergeNodeWith(prev, input, memo);
     } catch (err) {
       if (err instanceof BlastError) throw new BlastError(err.code, err.message, { input: batch.input });
       throw err;
@@ -283,8 +403,8 @@ export function planWrite(
     if (prev?.hash !== merged.hash) plan.nodes.push(merged);
   }
   for (const input of batch.edges) {
-    const prev = existingEdges.get(edgeKey(input));
-    const merged = mergeEdge(prev, input);
+    const prev = existingEdges.size === 0 ? undefined : existingEdges.get(edgeKey(input));
+    const merged = mergeEdgeWith(prev, input, memo);
     count(plan.summary.edges, prev?.hash, merged.hash);
     if (prev?.hash !== merged.hash) plan.edges.push(merged);
   }
@@ -308,7 +428,7 @@ export function edgeKeysOf(batch: GraphBatch): string[] {
 
 /** Stable JSON: keys sorted at every level, so equal content gives equal text. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value as Json));
+  return canonicalText(value) ?? JSON.stringify(sortKeys(value as Json));
 }
 
 function sortKeys(value: Json | undefined): Json {
@@ -324,8 +444,87 @@ function sortKeys(value: Json | undefined): Json {
   return value ?? null;
 }
 
+/** Canonical texts of objects already serialised in one synchronous call (nothing changes meanwhile). */
+type CanonicalMemo = Map<object, string>;
+
+/**
+ * `JSON.stringify(sortKeys(value))` written directly, without building the sorted copy. Returns
+ * undefined where the two could differ in any way (functions, symbols, bigints, class instances such as
+ * Date, `__proto__` or `toJSON` keys, array subclasses): canonicalJson then takes the original path.
+ */
+function canonicalText(value: unknown, memo?: CanonicalMemo): string | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+      return 'null';
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (value === null) return 'null';
+  const known = memo?.get(value);
+  if (known !== undefined) return known;
+  let text: string;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return undefined;
+    text = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item = canonicalText(value[i], memo);
+      if (item === undefined) return undefined;
+      text += i === 0 ? item : `,${item}`;
+    }
+    text += ']';
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return undefined;
+    text = '{';
+    for (const key of canonicalKeyOrder(Object.keys(value).sort())) {
+      if (key === '__proto__' || key === 'toJSON') return undefined;
+      const v = (value as Record<string, unknown>)[key];
+      if (v === undefined) continue;
+      const item = canonicalText(v, memo);
+      if (item === undefined) return undefined;
+      text += `${text.length === 1 ? '' : ','}${JSON.stringify(key)}:${item}`;
+    }
+    text += '}';
+  }
+  memo?.set(value, text);
+  return text;
+}
+
+/**
+ * The order in which JSON.stringify writes the keys of an object that sortKeys filled in sorted
+ * order: JavaScript lists array-index keys ("2", "10") first, in numeric order, then the others in
+ * insertion order.
+ */
+function canonicalKeyOrder(sorted: string[]): string[] {
+  let indexKeys: string[] | undefined;
+  for (const key of sorted) if (isArrayIndex(key)) (indexKeys ??= []).push(key);
+  if (indexKeys === undefined) return sorted;
+  return indexKeys.sort((a, b) => Number(a) - Number(b)).concat(sorted.filter((k) => !isArrayIndex(k)));
+}
+
+function isArrayIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 48 && c <= 57 && /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
+}
+
 export function contentHash(record: GraphNode | GraphEdge): string {
-  return createHash('sha256').update(canonicalJson(record)).digest('hex').slice(0, 32);
+  return contentHashWith(record);
+}
+
+function contentHashWith(record: GraphNode | GraphEdge, memo?: CanonicalMemo): string {
+  return digest(canonicalText(record, memo) ?? JSON.stringify(sortKeys(record as unknown as Json)));
+}
+
+/** The record hash of a canonical text: the first 32 hex digits of its SHA-256. */
+function digest(text: string): string {
+  return oneShotHash('sha256', text, 'hex').slice(0, 32);
 }
 
 /** Four unsigned 32-bit slices of a record hash; stores keep their sums per record type. */

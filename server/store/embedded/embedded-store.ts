@@ -18,7 +18,7 @@ import { EDGE_KINDS, FORWARD_EDGE_KINDS, NODE_KINDS, type EdgeKind, type NodeKin
 import {
   completeBatch,
   edgeKeysOf,
-  nodeIdsOf,
+  hashParts,
   planWrite,
   snapshotIdFrom,
   type StoredEdge,
@@ -27,6 +27,7 @@ import {
 import type { GraphBatch, GraphStats, WriteSummary } from '../../model/types.js';
 import type { GraphStore, PropagationStep } from '../graph-store.js';
 import { ftsQuery } from './fts-query.js';
+import { PropagationIndex, type UnusableIndex } from './propagation-index.js';
 import {
   EDGE_COLUMN_COUNT,
   EDGE_COLUMNS,
@@ -39,6 +40,7 @@ import {
   edgeParams,
   nodeFromRaw,
   nodeParams,
+  sourcesJson,
   type RawRow,
 } from './rows.js';
 import { DB_FILE, FORWARD_SQL, PRAGMAS, REVERSE_SQL, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
@@ -48,6 +50,21 @@ const BUSY_TIMEOUT_MS = 15_000;
 /** Ids per lookup statement while loading what a write touches. */
 const LOAD_CHUNK = 10_000;
 const FORWARD = new Set<string>(FORWARD_EDGE_KINDS);
+/**
+ * When propagation() switches from SQL to the in-memory index (propagation-index.ts): once this many
+ * ids were asked since the data last changed. A handful of lookups stay on SQL; a blast radius of any
+ * size builds the index during its first frontiers and every later one reuses it.
+ */
+const INDEX_AFTER_IDS = 2_000;
+/**
+ * `auto` (default) as above; `always` builds the index on the first call (the test suites run with it
+ * to check both paths give the same answers); `off` always answers through SQL.
+ */
+type IndexMode = 'auto' | 'always' | 'off';
+function indexMode(): IndexMode {
+  const v = process.env.BLAST_EMBEDDED_PROPAGATION_INDEX;
+  return v === 'always' || v === 'off' ? v : 'auto';
+}
 
 type Stmt = Database.Statement<unknown[], unknown>;
 
@@ -63,6 +80,10 @@ export class EmbeddedStore implements GraphStore {
   private db: Database.Database;
   private statements: ReturnType<typeof prepareStatements> | null = null;
   private writeTx: Database.Transaction<(batch: GraphBatch, dryRun: boolean) => WriteSummary> | null = null;
+  /** The propagation index of the last state it was built from; dropped when the data changes. */
+  private index: PropagationIndex | UnusableIndex | null = null;
+  /** Ids asked through SQL since the index was last dropped. */
+  private askedSinceDrop = 0;
 
   private constructor(dir: string, db: Database.Database) {
     this.dir = dir;
@@ -116,11 +137,13 @@ export class EmbeddedStore implements GraphStore {
         }
       }).immediate();
       this.statements = prepareStatements(db);
+      this.dropIndex();
       this.writeTx = db.transaction((batch: GraphBatch, dryRun: boolean) => this.applyWrite(batch, dryRun));
     });
   }
 
   async close(): Promise<void> {
+    this.dropIndex();
     if (this.db.open) this.db.close();
   }
 
@@ -134,6 +157,7 @@ export class EmbeddedStore implements GraphStore {
     return this.guard(() => {
       const tx = this.writeTx;
       if (!tx) throw notInitialized(this.dir);
+      if (opts.dryRun !== true) this.dropIndex();
       try {
         return tx.immediate(completed, opts.dryRun === true);
       } catch (err) {
@@ -146,27 +170,42 @@ export class EmbeddedStore implements GraphStore {
   /** The body of the write transaction: load what the batch touches, merge, write, count. */
   private applyWrite(batch: GraphBatch, dryRun: boolean): WriteSummary {
     const s = this.s;
+    // Nodes the batch describes are read whole (they are merged); of those it only mentions (stubs,
+    // most of an edge batch's nodes) just whether they exist and their kind.
+    const described: string[] = [];
+    const mentioned: string[] = [];
+    for (const n of batch.nodes) (n.stub ? mentioned : described).push(n.id);
     const existingNodes = new Map<string, StoredNode>();
     const rowids = new Map<string, number>();
-    for (const chunk of chunks(nodeIdsOf(batch), LOAD_CHUNK)) {
+    for (const chunk of chunks(described, LOAD_CHUNK)) {
       for (const row of s.loadNodes.all(JSON.stringify(chunk)) as RawRow[]) {
         const node = nodeFromRaw(row);
         existingNodes.set(node.id, node);
         rowids.set(node.id, row[NODE_COLUMN_COUNT] as number);
       }
     }
+    const storedKinds = new Map<string, NodeKind>();
+    for (const chunk of chunks(mentioned, LOAD_CHUNK)) {
+      for (const row of s.loadKinds.all(JSON.stringify(chunk)) as Array<[string, NodeKind]>) storedKinds.set(row[0], row[1]);
+    }
     const existingEdges = new Map<string, StoredEdge>();
     for (const chunk of chunks(edgeKeysOf(batch), LOAD_CHUNK)) {
       for (const row of s.loadEdges.all(JSON.stringify(chunk)) as RawRow[]) existingEdges.set(row[0] as string, edgeFromRaw(row));
     }
-    const plan = planWrite(batch, existingNodes, existingEdges);
+    const plan = planWrite(batch, existingNodes, existingEdges, storedKinds);
 
+    // In key order: neighbouring inserts land on the same index pages (fewer pages to write).
+    plan.nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    plan.edges.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const json = sourcesJson();
     const delta = new TotalsDelta();
     for (const node of plan.nodes) {
       const prev = existingNodes.get(node.id);
+      const parts = hashParts(node.hash);
+      const params = nodeParams(node, parts, json);
       if (prev) {
         const rowid = rowids.get(node.id)!;
-        s.updateNode.run(...nodeParams(node), rowid);
+        s.updateNode.run(...params, rowid);
         delta.add('nodes', prev.kind, prev.hash, -1);
         if (prev.name !== node.name) {
           s.ftsDelete.run(rowid);
@@ -174,16 +213,17 @@ export class EmbeddedStore implements GraphStore {
         }
       } else {
         // Not RETURNING rowid: better-sqlite3 runs INSERT ... RETURNING several times slower.
-        const rowid = s.insertNode.run(...nodeParams(node)).lastInsertRowid;
+        const rowid = s.insertNode.run(params).lastInsertRowid;
         s.ftsInsert.run(rowid, node.id, node.name);
       }
-      delta.add('nodes', node.kind, node.hash, 1);
+      delta.addParts('nodes', node.kind, parts, 1);
     }
     for (const edge of plan.edges) {
-      const prev = existingEdges.get(edge.key);
-      s.upsertEdge.run(...edgeParams(edge));
+      const prev = existingEdges.size === 0 ? undefined : existingEdges.get(edge.key);
+      const parts = hashParts(edge.hash);
+      s.upsertEdge.run(edgeParams(edge, parts, json));
       if (prev) delta.add('edges', prev.kind, prev.hash, -1);
-      delta.add('edges', edge.kind, edge.hash, 1);
+      delta.addParts('edges', edge.kind, parts, 1);
     }
     for (const row of delta.rows()) s.addTotals.run(...row);
 
@@ -239,8 +279,10 @@ export class EmbeddedStore implements GraphStore {
 
   async propagation(ids: readonly string[]): Promise<PropagationStep[]> {
     if (ids.length === 0) return [];
-    return this.guard(() =>
-      this.read(() => {
+    return this.guard(() => {
+      const index = this.propagationIndex(ids.length);
+      if (index) return index.steps(ids);
+      return this.read(() => {
         const rows = this.s.propagation.all(JSON.stringify(unique(ids))) as RawRow[];
         const edges = rows.map(edgeFromRaw);
         const farOf = (e: StoredEdge) => (FORWARD.has(e.kind) ? e.to : e.from);
@@ -251,8 +293,31 @@ export class EmbeddedStore implements GraphStore {
           if (!to) throw new BlastError('INTERNAL', `edge ${edge.key} points at a missing node`, { input: this.dir });
           return { from: rows[i]![EDGE_COLUMN_COUNT] as string, edge, to };
         });
-      }),
-    );
+      });
+    });
+  }
+
+  /**
+   * The propagation index when it describes the committed state, building it when worth it (see
+   * INDEX_AFTER_IDS); null means "answer through SQL". Writes by this connection drop the index
+   * themselves; `PRAGMA data_version` changes when another connection (another process) commits.
+   */
+  private propagationIndex(asked: number): PropagationIndex | null {
+    const mode = indexMode();
+    if (mode === 'off' || this.db.inTransaction) return null;
+    if (this.index && this.index.version !== (this.s.dataVersion.get() as number)) this.dropIndex();
+    if (!this.index) {
+      this.askedSinceDrop += asked;
+      if (mode === 'auto' && this.askedSinceDrop < INDEX_AFTER_IDS) return null;
+      // One read transaction: every scan, and the version it is labelled with, see one state.
+      this.index = this.db.transaction(() => PropagationIndex.build(this.db)).deferred();
+    }
+    return this.index.usable ? this.index : null;
+  }
+
+  private dropIndex(): void {
+    this.index = null;
+    this.askedSinceDrop = 0;
   }
 
   async compromisedNodes(): Promise<StoredNode[]> {
@@ -289,6 +354,7 @@ export class EmbeddedStore implements GraphStore {
   }
 
   async clear(): Promise<void> {
+    this.dropIndex();
     this.guard(() =>
       this.db
         .transaction(() => {
@@ -360,6 +426,7 @@ function prepareStatements(db: Database.Database) {
     getNodes: raw(`SELECT ${NODE_COLUMNS} FROM nodes WHERE id IN (SELECT value FROM json_each(?))`),
     loadEdges: raw(`SELECT ${EDGE_COLUMNS} FROM edges WHERE key IN (SELECT value FROM json_each(?))`),
     loadNodes: raw(`SELECT ${NODE_COLUMNS}, rowid FROM nodes WHERE id IN (SELECT value FROM json_each(?))`),
+    loadKinds: raw('SELECT id, kind FROM nodes WHERE id IN (SELECT value FROM json_each(?))'),
     insertNode: p(`INSERT INTO nodes (${NODE_WRITE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     updateNode: p(
       `UPDATE nodes SET (${NODE_WRITE_COLUMNS}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE rowid = ?`,
@@ -411,6 +478,8 @@ function prepareStatements(db: Database.Database) {
        ORDER BY ${EDGE_COLUMN_COUNT + 1}, 1`,
     ),
     compromised: raw(`SELECT ${NODE_COLUMNS} FROM nodes WHERE compromised = 1 ORDER BY id`),
+    /** Changes when another connection commits (not when this one does). */
+    dataVersion: db.prepare('PRAGMA data_version').pluck(),
   };
 }
 

@@ -49,24 +49,14 @@ export function edgeFromRaw(r: RawRow): StoredEdge {
   };
 }
 
-/** Bind values for `nodes` columns in NODE_WRITE_COLUMNS order. */
+/** Bind values for `nodes` columns in NODE_WRITE_COLUMNS order; `parts` = hashParts(n.hash). */
 export const NODE_WRITE_COLUMNS = 'id, kind, name, props, sources, compromised, first_ingested_at, hash, h1, h2, h3, h4';
-export function nodeParams(n: StoredNode): unknown[] {
-  return [
-    n.id,
-    n.kind,
-    n.name,
-    JSON.stringify(n.props),
-    JSON.stringify(n.sources),
-    n.compromised ? 1 : 0,
-    n.firstIngestedAt,
-    n.hash,
-    ...hashParts(n.hash),
-  ];
+export function nodeParams(n: StoredNode, parts = hashParts(n.hash), json: (v: unknown) => string = JSON.stringify): unknown[] {
+  return [n.id, n.kind, n.name, JSON.stringify(n.props), json(n.sources), n.compromised ? 1 : 0, n.firstIngestedAt, n.hash, parts[0], parts[1], parts[2], parts[3]];
 }
 
 export const EDGE_WRITE_COLUMNS = 'key, src, kind, dst, access, since, until, confidence, sources, first_ingested_at, hash, h1, h2, h3, h4';
-export function edgeParams(e: StoredEdge): unknown[] {
+export function edgeParams(e: StoredEdge, parts = hashParts(e.hash), json: (v: unknown) => string = JSON.stringify): unknown[] {
   return [
     e.key,
     e.from,
@@ -76,11 +66,38 @@ export function edgeParams(e: StoredEdge): unknown[] {
     e.since ?? null,
     e.until ?? null,
     e.confidence ?? null,
-    JSON.stringify(e.sources),
+    json(e.sources),
     e.firstIngestedAt,
     e.hash,
-    ...hashParts(e.hash),
+    parts[0],
+    parts[1],
+    parts[2],
+    parts[3],
   ];
+}
+
+/**
+ * JSON.stringify for the sources arrays of one write, remembering the text of each plain Source
+ * object: records of one input share their Source objects, and nothing changes them during a write.
+ */
+export function sourcesJson(): (sources: unknown) => string {
+  const texts = new Map<object, string>();
+  return (sources) => {
+    if (!Array.isArray(sources) || Object.getPrototypeOf(sources) !== Array.prototype) return JSON.stringify(sources);
+    let out = '[';
+    for (let i = 0; i < sources.length; i++) {
+      const s: unknown = sources[i];
+      // Only plain objects without toJSON: their text does not depend on where they sit.
+      if (typeof s !== 'object' || s === null || Object.getPrototypeOf(s) !== Object.prototype || 'toJSON' in s) return JSON.stringify(sources);
+      let text = texts.get(s);
+      if (text === undefined) {
+        text = JSON.stringify(s);
+        texts.set(s, text);
+      }
+      out += i === 0 ? text : `,${text}`;
+    }
+    return `${out}]`;
+  };
 }
 
 /**
@@ -91,10 +108,14 @@ export class TotalsDelta {
   private readonly acc = new Map<string, { tbl: string; kind: string; n: number; s: number[]; big: bigint[]; ops: number }>();
 
   add(tbl: 'nodes' | 'edges', kind: string, hash: string, sign: 1 | -1): void {
-    const k = `${tbl}\u0000${kind}`;
+    this.addParts(tbl, kind, hashParts(hash), sign);
+  }
+
+  /** Like add, with hashParts(hash) already at hand. */
+  addParts(tbl: 'nodes' | 'edges', kind: string, parts: readonly number[], sign: 1 | -1): void {
+    const k = tbl === 'nodes' ? `n${kind}` : `e${kind}`;
     let a = this.acc.get(k);
     if (!a) this.acc.set(k, (a = { tbl, kind, n: 0, s: [0, 0, 0, 0], big: [0n, 0n, 0n, 0n], ops: 0 }));
-    const parts = hashParts(hash);
     a.n += sign;
     for (let i = 0; i < 4; i++) a.s[i]! += sign * parts[i]!;
     if (++a.ops >= 1 << 20) flush(a);

@@ -1,0 +1,463 @@
+/**
+ * An in-memory propagation index for the embedded store: what `propagation()` answers, for the whole
+ * graph, built with a few sequential scans and then served without SQL, JSON parsing per step, or
+ * string lookups beyond one Map hit per asked id. A blast radius over a million-node graph asks for
+ * hundreds of thousands of nodes' steps; through SQL each step costs tens of microseconds.
+ *
+ * Layout (compressed sparse rows):
+ * - nodes are numbered by their rank in `ORDER BY id` (SQLite BINARY order), so sorting asked ids is
+ *   sorting small integers; per node: id, kind, name, props text, sources and firstIngestedAt
+ *   (interned), compromised, hash;
+ * - propagation edges (forward kinds by their `src`, reverse kinds by their `dst`) are grouped per
+ *   leaving node in `ORDER BY key` order; per edge: both endpoints, kind, access, confidence, since,
+ *   until, sources, firstIngestedAt (interned) and hash. The key is rebuilt on demand: it is
+ *   edgeKey(from, kind, to, access) by construction (model/record.ts mergeEdge writes it so).
+ *
+ * Answers are exactly what the SQL path returns: same steps, same order, deep-equal records with the
+ * same key order and absent (not undefined) optional fields. Edge records are fresh per call; far
+ * nodes and parsed sources are built once and shared between calls, so they are frozen.
+ *
+ * The index describes one committed state: the store drops it when it writes and when
+ * `PRAGMA data_version` says another connection committed.
+ */
+import type Database from 'better-sqlite3';
+import { ACCESS_LEVELS, CONFIDENCES, EDGE_KINDS, NODE_KINDS, PROPAGATION, type Access, type Confidence, type EdgeKind, type NodeKind } from '../../model/kinds.js';
+import type { StoredEdge, StoredNode } from '../../model/record.js';
+import type { Json, Props, Source } from '../../model/types.js';
+import type { PropagationStep } from '../graph-store.js';
+
+/** Rows per scan statement: bounded memory; small enough that the rows die young. */
+const SCAN_CHUNK = 2_000;
+/** Absent optional value in the Int32 columns. */
+const NONE = -1;
+const FORWARD = 1;
+const REVERSE = 2;
+/** Per EDGE_KINDS code: FORWARD, REVERSE or 0 (carries no compromise). */
+const DIRECTION = Uint8Array.from(EDGE_KINDS, (k) => (PROPAGATION[k] === 'forward' ? FORWARD : PROPAGATION[k] === 'reverse' ? REVERSE : 0));
+const PROPAGATING = EDGE_KINDS.filter((k) => PROPAGATION[k] !== null);
+
+/** What `build` learnt when the stored data does not fit the index (then the store keeps using SQL). */
+export interface UnusableIndex {
+  readonly usable: false;
+  readonly version: number;
+  readonly reason: string;
+}
+
+export interface IndexBuildStats {
+  nodes: number;
+  edges: number;
+  ms: number;
+}
+
+export class PropagationIndex {
+  readonly usable = true;
+  /** Nodes' StoredNode records, built on first use. */
+  private readonly nodeCache: Array<StoredNode | undefined>;
+  /** Parsed sources per interned sources text, built on first use. */
+  private readonly sourcesCache: Array<Source[] | undefined>;
+
+  private constructor(
+    /** `PRAGMA data_version` of the state it was built from. */
+    readonly version: number,
+    readonly stats: IndexBuildStats,
+    private readonly nodeOf: Map<string, number>,
+    private readonly n: NodeColumns,
+    private readonly e: EdgeColumns,
+    /** CSR: the steps leaving node u are edges offsets[u] .. offsets[u + 1] - 1, by key. */
+    private readonly offsets: Int32Array,
+    private readonly texts: string[],
+    private readonly sourceTexts: string[],
+  ) {
+    this.nodeCache = new Array<StoredNode | undefined>(n.ids.length);
+    this.sourcesCache = new Array<Source[] | undefined>(sourceTexts.length);
+  }
+
+  /**
+   * Builds the index from the current committed state; call inside one read transaction so that every
+   * scan sees the same state. Returns an UnusableIndex when the data breaks an assumption the index
+   * relies on (which records written by this code never do): an edge endpoint with no node, or a
+   * kind, access or confidence outside the closed lists.
+   */
+  static build(db: Database.Database): PropagationIndex | UnusableIndex {
+    const started = performance.now();
+    const version = db.prepare('PRAGMA data_version').pluck().get() as number;
+    const unusable = (reason: string): UnusableIndex => ({ usable: false, version, reason });
+
+    // Interned strings: times (since, until, firstIngestedAt) and sources texts. Absent is 0 ('').
+    const texts: string[] = [''];
+    const textIds = new Map<string, number>();
+    const text = (s: string | null): number => {
+      if (s === null) return 0;
+      let i = textIds.get(s);
+      if (i === undefined) {
+        i = texts.length;
+        textIds.set(s, i);
+        texts.push(s);
+      }
+      return i;
+    };
+    const sourceTexts: string[] = [];
+    const sourceIds = new Map<string, number>();
+    const sourceText = (s: string): number => {
+      let i = sourceIds.get(s);
+      if (i === undefined) {
+        i = sourceTexts.length;
+        sourceIds.set(s, i);
+        sourceTexts.push(s);
+      }
+      return i;
+    };
+
+    // Nodes: numbered by rank in id order.
+    const nodeRank = rankByRowid(db, 'SELECT rowid FROM nodes ORDER BY id');
+    if (!nodeRank) return unusable('node rowids are too sparse');
+    const nodeCount = nodeRank.count;
+    const n: NodeColumns = {
+      ids: new Array<string>(nodeCount),
+      names: new Array<string>(nodeCount),
+      props: new Array<string>(nodeCount),
+      hashes: new Array<string>(nodeCount),
+      kind: new Uint8Array(nodeCount),
+      compromised: new Uint8Array(nodeCount),
+      sources: new Int32Array(nodeCount),
+      firstIngestedAt: new Int32Array(nodeCount),
+    };
+    const nodeOf = new Map<string, number>();
+    const nodeScan = db
+      .prepare(
+        `SELECT rowid, id, ${caseOf('kind', NODE_KINDS)}, name, props, sources, compromised, first_ingested_at, hash
+         FROM nodes WHERE rowid > ? ORDER BY rowid LIMIT ${SCAN_CHUNK}`,
+      )
+      .raw(true);
+    let seen = 0;
+    for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+      const rows = nodeScan.all(after) as unknown[][];
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        const u = nodeRank.of(r[0] as number);
+        const kind = r[2] as number;
+        if (u < 0) return unusable('a node appeared during the scan');
+        if (kind < 0) return unusable(`node ${String(r[1])} has an unknown kind`);
+        n.ids[u] = r[1] as string;
+        n.kind[u] = kind;
+        n.names[u] = r[3] as string;
+        n.props[u] = r[4] as string;
+        n.sources[u] = sourceText(r[5] as string);
+        n.compromised[u] = r[6] === 1 ? 1 : 0;
+        n.firstIngestedAt[u] = text(r[7] as string);
+        n.hashes[u] = r[8] as string;
+        nodeOf.set(r[1] as string, u);
+        seen++;
+      }
+      after = rows[rows.length - 1]![0] as number;
+    }
+    if (seen !== nodeCount) return unusable('the node scans disagree');
+
+    // Propagation edges, in rowid order; their rank in key order gives the order within each node.
+    const edgeRank = rankByRowid(db, 'SELECT rowid FROM edges ORDER BY key');
+    if (!edgeRank) return unusable('edge rowids are too sparse');
+    const e = edgeColumns(edgeRank.count);
+    let m = 0;
+    const edgeScan = db
+      .prepare(
+        `SELECT rowid, src, dst, ${caseOf('kind', EDGE_KINDS)}, ${caseOf('access', ACCESS_LEVELS, 1)}, since, until,
+           ${caseOf('confidence', CONFIDENCES, 1)}, sources, first_ingested_at, hash
+         FROM edges WHERE rowid > ? AND kind IN (${PROPAGATING.map((k) => `'${k}'`).join(', ')})
+         ORDER BY rowid LIMIT ${SCAN_CHUNK}`,
+      )
+      .raw(true);
+    for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+      const rows = edgeScan.all(after) as unknown[][];
+      if (rows.length === 0) break;
+      if (m + rows.length > edgeRank.count) return unusable('an edge appeared during the scan');
+      for (const r of rows) {
+        const src = nodeOf.get(r[1] as string);
+        const dst = nodeOf.get(r[2] as string);
+        if (src === undefined || dst === undefined) return unusable(`an edge of ${String(r[1])} points at a missing node`);
+        const kind = r[3] as number;
+        const access = r[4] as number;
+        const confidence = r[7] as number;
+        if (kind < 0 || access < 0 || confidence < 0) return unusable(`an edge of ${String(r[1])} has an unknown kind, access or confidence`);
+        const rank = edgeRank.of(r[0] as number);
+        if (rank < 0) return unusable('an edge appeared during the scan');
+        e.rank[m] = rank;
+        e.src[m] = src;
+        e.dst[m] = dst;
+        e.kind[m] = kind;
+        e.access[m] = access;
+        e.confidence[m] = confidence;
+        e.since[m] = text(r[5] as string | null);
+        e.until[m] = text(r[6] as string | null);
+        e.sources[m] = sourceText(r[8] as string);
+        e.firstIngestedAt[m] = text(r[9] as string);
+        e.hashes[m] = r[10] as string;
+        e.shape[m] = (r[5] === null ? 0 : SINCE) | (r[6] === null ? 0 : UNTIL) | (confidence === 0 ? 0 : CONFIDENCE) | (access === 0 ? 0 : ACCESS);
+        m++;
+      }
+      after = rows[rows.length - 1]![0] as number;
+    }
+
+    // Group by leaving node, in key order within each (place edges by ascending rank), and lay the
+    // columns out in that order: a node's steps are then adjacent in memory.
+    const byRank = new Int32Array(edgeRank.count).fill(NONE);
+    for (let i = 0; i < m; i++) byRank[e.rank[i]!] = i;
+    const offsets = new Int32Array(nodeCount + 1);
+    const leaving = (i: number) => (DIRECTION[e.kind[i]!] === FORWARD ? e.src[i]! : e.dst[i]!);
+    for (let i = 0; i < m; i++) offsets[leaving(i) + 1]!++;
+    for (let u = 0; u < nodeCount; u++) offsets[u + 1]! += offsets[u]!;
+    const fill = offsets.slice(0, nodeCount);
+    const order = new Int32Array(m);
+    for (let r = 0; r < byRank.length; r++) {
+      const i = byRank[r]!;
+      if (i !== NONE) order[fill[leaving(i)]!++] = i;
+    }
+    const edges = permuted(e, order);
+
+    const stats = { nodes: nodeCount, edges: m, ms: performance.now() - started };
+    return new PropagationIndex(version, stats, nodeOf, n, edges, offsets, texts, sourceTexts);
+  }
+
+  /** The steps leaving the given nodes, ordered by (from, edge key): what the SQL path answers. */
+  steps(ids: readonly string[]): PropagationStep[] {
+    const asked = new Int32Array(ids.length);
+    let k = 0;
+    for (const id of ids) {
+      const u = this.nodeOf.get(id);
+      if (u !== undefined) asked[k++] = u;
+    }
+    const origins = asked.subarray(0, k).sort();
+    const { e, offsets } = this;
+    const out: PropagationStep[] = [];
+    let prev = NONE;
+    for (const u of origins) {
+      if (u === prev) continue;
+      prev = u;
+      const from = this.n.ids[u]!;
+      for (let i = offsets[u]!, end = offsets[u + 1]!; i < end; i++) {
+        const far = DIRECTION[e.kind[i]!] === FORWARD ? e.dst[i]! : e.src[i]!;
+        out.push({ from, edge: this.edge(i), to: this.node(far) });
+      }
+    }
+    return out;
+  }
+
+  /** Same fields and key order as rows.ts edgeFromRaw: optional fields absent, not undefined. */
+  private edge(i: number): StoredEdge {
+    const e = this.e;
+    const from = this.n.ids[e.src[i]!]!;
+    const kind = EDGE_KINDS[e.kind[i]!]!;
+    const to = this.n.ids[e.dst[i]!]!;
+    const access = ACCESS_OR_NONE[e.access[i]!]!;
+    const key = `${from}|${kind}|${to}|${access}`;
+    return edgeRecord(
+      e.shape[i]!,
+      from,
+      kind,
+      to,
+      this.texts[e.since[i]!]!,
+      this.texts[e.until[i]!]!,
+      CONFIDENCE_OR_NONE[e.confidence[i]!] as Confidence,
+      access as Access,
+      this.sources(e.sources[i]!),
+      key,
+      this.texts[e.firstIngestedAt[i]!]!,
+      e.hashes[i]!,
+    );
+  }
+
+  /** Same fields and key order as rows.ts nodeFromRaw; built once, shared, frozen. */
+  private node(u: number): StoredNode {
+    let node = this.nodeCache[u];
+    if (node === undefined) {
+      const n = this.n;
+      node = Object.freeze({
+        id: n.ids[u]!,
+        kind: NODE_KINDS[n.kind[u]!] as NodeKind,
+        name: n.names[u]!,
+        props: deepFreeze(JSON.parse(n.props[u]!) as Json) as Props,
+        sources: this.sources(n.sources[u]!),
+        compromised: n.compromised[u] === 1,
+        firstIngestedAt: this.texts[n.firstIngestedAt[u]!]!,
+        hash: n.hashes[u]!,
+      });
+      this.nodeCache[u] = node;
+    }
+    return node;
+  }
+
+  private sources(t: number): Source[] {
+    let s = this.sourcesCache[t];
+    if (s === undefined) {
+      s = deepFreeze(JSON.parse(this.sourceTexts[t]!) as Json) as unknown as Source[];
+      this.sourcesCache[t] = s;
+    }
+    return s;
+  }
+}
+
+interface NodeColumns {
+  ids: string[];
+  names: string[];
+  props: string[];
+  hashes: string[];
+  /** NODE_KINDS code. */
+  kind: Uint8Array;
+  compromised: Uint8Array;
+  /** Interned sources text. */
+  sources: Int32Array;
+  /** Interned text. */
+  firstIngestedAt: Int32Array;
+}
+
+interface EdgeColumns {
+  /** Rank in key order. */
+  rank: Int32Array;
+  /** Node numbers of the stored endpoints. */
+  src: Int32Array;
+  dst: Int32Array;
+  /** EDGE_KINDS code. */
+  kind: Uint8Array;
+  /** ACCESS_LEVELS code + 1, 0 = absent. */
+  access: Uint8Array;
+  /** CONFIDENCES code + 1, 0 = absent. */
+  confidence: Uint8Array;
+  /** Interned texts, 0 ('') = absent. */
+  since: Int32Array;
+  until: Int32Array;
+  firstIngestedAt: Int32Array;
+  /** Interned sources text. */
+  sources: Int32Array;
+  /** SINCE | UNTIL | CONFIDENCE | ACCESS: which optional fields the edge has. */
+  shape: Uint8Array;
+  hashes: string[];
+}
+
+function edgeColumns(cap: number): EdgeColumns {
+  return {
+    rank: new Int32Array(cap),
+    src: new Int32Array(cap),
+    dst: new Int32Array(cap),
+    kind: new Uint8Array(cap),
+    access: new Uint8Array(cap),
+    confidence: new Uint8Array(cap),
+    since: new Int32Array(cap),
+    until: new Int32Array(cap),
+    firstIngestedAt: new Int32Array(cap),
+    sources: new Int32Array(cap),
+    shape: new Uint8Array(cap),
+    hashes: new Array<string>(cap),
+  };
+}
+
+/** The edges in `order`: edge order[j] moved to j (ranks are not needed any more). */
+function permuted(e: EdgeColumns, order: Int32Array): EdgeColumns {
+  const out = edgeColumns(order.length);
+  for (let j = 0; j < order.length; j++) {
+    const i = order[j]!;
+    out.src[j] = e.src[i]!;
+    out.dst[j] = e.dst[i]!;
+    out.kind[j] = e.kind[i]!;
+    out.access[j] = e.access[i]!;
+    out.confidence[j] = e.confidence[i]!;
+    out.since[j] = e.since[i]!;
+    out.until[j] = e.until[i]!;
+    out.firstIngestedAt[j] = e.firstIngestedAt[i]!;
+    out.sources[j] = e.sources[i]!;
+    out.shape[j] = e.shape[i]!;
+    out.hashes[j] = e.hashes[i]!;
+  }
+  return out;
+}
+
+/**
+ * Runs `SELECT rowid ... ORDER BY x` (a covering index scan) and returns each rowid's rank. Null when
+ * the rowids are so sparse that a dense table would waste memory (never for rows this store inserted).
+ */
+function rankByRowid(db: Database.Database, sql: string): { count: number; of: (rowid: number) => number } | null {
+  const rowids = db.prepare(sql).pluck().all() as number[];
+  let max = 0;
+  for (const r of rowids) {
+    if (r > max) max = r;
+    if (r < 0) return null;
+  }
+  if (max > 4 * rowids.length + 1_000_000) return null;
+  const rank = new Int32Array(max + 1).fill(NONE);
+  rowids.forEach((r, i) => (rank[r] = i));
+  return { count: rowids.length, of: (rowid) => (rowid >= 0 && rowid <= max ? rank[rowid]! : NONE) };
+}
+
+/** SQL mapping a column to its code in a closed list: the position plus `offset`, NULL to 0, else -1. */
+function caseOf(column: string, list: readonly string[], offset = 0): string {
+  const whens = list.map((v, i) => `WHEN '${v}' THEN ${i + offset}`).join(' ');
+  return `CASE ${column} ${whens} ELSE ${offset > 0 ? `CASE WHEN ${column} IS NULL THEN 0 ELSE -1 END` : '-1'} END`;
+}
+
+function deepFreeze<T extends Json>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** By code: '' for absent (0), then the closed list. */
+const ACCESS_OR_NONE: readonly string[] = ['', ...ACCESS_LEVELS];
+const CONFIDENCE_OR_NONE: readonly string[] = ['', ...CONFIDENCES];
+const SINCE = 1;
+const UNTIL = 2;
+const CONFIDENCE = 4;
+const ACCESS = 8;
+
+/**
+ * A StoredEdge with exactly the optional fields `shape` names, in mergeEdge's key order. One object
+ * literal per shape: several times faster than adding the optional fields one by one.
+ */
+function edgeRecord(
+  shape: number,
+  from: string,
+  kind: EdgeKind,
+  to: string,
+  since: string,
+  until: string,
+  confidence: Confidence,
+  access: Access,
+  sources: Source[],
+  key: string,
+  firstIngestedAt: string,
+  hash: string,
+): StoredEdge {
+  switch (shape) {
+    case 0:
+      return { from, kind, to, sources, key, firstIngestedAt, hash };
+    case 1:
+      return { from, kind, to, since, sources, key, firstIngestedAt, hash };
+    case 2:
+      return { from, kind, to, until, sources, key, firstIngestedAt, hash };
+    case 3:
+      return { from, kind, to, since, until, sources, key, firstIngestedAt, hash };
+    case 4:
+      return { from, kind, to, confidence, sources, key, firstIngestedAt, hash };
+    case 5:
+      return { from, kind, to, since, confidence, sources, key, firstIngestedAt, hash };
+    case 6:
+      return { from, kind, to, until, confidence, sources, key, firstIngestedAt, hash };
+    case 7:
+      return { from, kind, to, since, until, confidence, sources, key, firstIngestedAt, hash };
+    case 8:
+      return { from, kind, to, access, sources, key, firstIngestedAt, hash };
+    case 9:
+      return { from, kind, to, since, access, sources, key, firstIngestedAt, hash };
+    case 10:
+      return { from, kind, to, until, access, sources, key, firstIngestedAt, hash };
+    case 11:
+      return { from, kind, to, since, until, access, sources, key, firstIngestedAt, hash };
+    case 12:
+      return { from, kind, to, confidence, access, sources, key, firstIngestedAt, hash };
+    case 13:
+      return { from, kind, to, since, confidence, access, sources, key, firstIngestedAt, hash };
+    case 14:
+      return { from, kind, to, until, confidence, access, sources, key, firstIngestedAt, hash };
+    default:
+      return { from, kind, to, since, until, confidence, access, sources, key, firstIngestedAt, hash };
+  }
+}

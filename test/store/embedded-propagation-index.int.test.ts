@@ -1,0 +1,144 @@
+/**
+ * The embedded store's in-memory propagation index (server/store/embedded/propagation-index.ts) gives
+ * exactly what the SQL path gives: the same steps in the same order, deep-equal records with the same
+ * key order; and it is dropped when this store writes or another connection commits.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PropagationStep } from '../../server/store/graph-store.js';
+import { EmbeddedStore } from '../../server/store/embedded/embedded-store.js';
+import { planSynthetic } from '../../seed/synthetic/generate.js';
+import { batch, edge, node, source } from '../support/batches.js';
+
+const ENV = 'BLAST_EMBEDDED_PROPAGATION_INDEX';
+const dirs: string[] = [];
+const stores: EmbeddedStore[] = [];
+const envBefore = process.env[ENV];
+
+async function openAt(dir: string): Promise<EmbeddedStore> {
+  const store = EmbeddedStore.open(dir);
+  await store.init();
+  stores.push(store);
+  return store;
+}
+
+async function fresh(): Promise<{ dir: string; store: EmbeddedStore }> {
+  const dir = mkdtempSync(join(tmpdir(), 'blast-propindex-test-'));
+  dirs.push(dir);
+  return { dir, store: await openAt(dir) };
+}
+
+afterEach(async () => {
+  if (envBefore === undefined) delete process.env[ENV];
+  else process.env[ENV] = envBefore;
+  for (const s of stores.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function viaSql(store: EmbeddedStore, ids: string[]): Promise<PropagationStep[]> {
+  process.env[ENV] = 'off';
+  return store.propagation(ids);
+}
+
+async function viaIndex(store: EmbeddedStore, ids: string[]): Promise<PropagationStep[]> {
+  process.env[ENV] = 'always';
+  return store.propagation(ids);
+}
+
+async function expectSame(store: EmbeddedStore, ids: string[]): Promise<number> {
+  const sql = await viaSql(store, ids);
+  const index = await viaIndex(store, ids);
+  expect(index).toStrictEqual(sql);
+  // Byte-identical once serialised: same key order, absent optional fields absent.
+  expect(JSON.stringify(index)).toBe(JSON.stringify(sql));
+  return sql.length;
+}
+
+/** Ids whose UTF-8 (SQLite) order differs from their UTF-16 (JavaScript) order. */
+const ODD = ['svc:x\u{1F600}', 'svc:x\uFF01', 'svc:x\u00E9', 'svc:xz'];
+
+describe('embedded propagation index', () => {
+  it('answers like the SQL path on a synthetic graph', async () => {
+    const { store } = await fresh();
+    const plan = planSynthetic({ nodes: 3000, batchSize: 5000 });
+    const all: string[] = [];
+    for (const b of plan.batches()) {
+      await store.write(b);
+      all.push(...b.nodes.map((n) => n.id));
+    }
+    let r = 7;
+    const rand = (n: number) => ((r = (r * 1103515245 + 12345) % 2147483648), r % n);
+    let steps = 0;
+    for (let round = 0; round < 20; round++) {
+      const size = 1 + rand(round < 10 ? 20 : 2000);
+      const ids = Array.from({ length: size }, () => all[rand(all.length)]!);
+      ids.push(ids[0]!, 'svc:not-there', 'pkg:npm/not-there');
+      steps += await expectSame(store, ids);
+    }
+    steps += await expectSame(store, all);
+    steps += await expectSame(store, plan.popularVersions.slice(0, 5));
+    expect(steps).toBeGreaterThan(1000);
+    expect(await viaIndex(store, ['svc:not-there'])).toEqual([]);
+  });
+
+  it('orders ids and keys by their UTF-8 bytes, as SQLite does', async () => {
+    const { store } = await fresh();
+    const dep = 'pkg:npm/left-pad@1.0.0';
+    await store.write(
+      batch(
+        [...ODD.map((id) => node(id, { containedAt: '2026-05-01T00:00:00Z' }, `name of ${id}`)), node(dep, { publishedAt: '2026-01-01T00:00:00Z' })],
+        [
+          ...ODD.map((id) => edge(id, 'DEPENDS_ON', dep, { since: '2026-02-01T00:00:00Z', confidence: 'likely' })),
+          ...ODD.map((id) => edge(id, 'HOLDS', 'cred:k\u{1F511}')),
+          edge('cred:k\u{1F511}', 'GRANTS', 'svc:x\uFF01', { access: 'deploy', until: '2026-06-01T00:00:00Z' }),
+          edge('cred:k\u{1F511}', 'GRANTS', 'svc:x\uFF01', { access: 'admin' }),
+          edge('cred:k\u{1F511}', 'GRANTS', 'pkg:npm/left-pad', { access: 'publish' }),
+          edge('org:\u00FCber', 'USES', 'svc:x\u00E9', {}, source('other.yaml', '2026-03-02T00:00:00Z', '/customers/0')),
+        ],
+      ),
+    );
+    const ids = [...ODD, dep, 'cred:k\u{1F511}', 'pkg:npm/left-pad'];
+    expect(await expectSame(store, ids)).toBeGreaterThan(10);
+    const steps = await viaIndex(store, ids);
+    const froms = [...new Set(steps.map((s) => s.from))];
+    expect(froms).toEqual([...froms].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+  });
+
+  it('is dropped when this store writes and when another connection commits', async () => {
+    const { dir, store } = await fresh();
+    const v = 'pkg:npm/a@1.0.0';
+    await store.write(batch([node(v, { publishedAt: '2026-01-01T00:00:00Z' })], [edge('svc:one', 'DEPENDS_ON', v)]));
+    expect((await viaIndex(store, [v])).map((s) => s.to.id)).toEqual(['svc:one']);
+
+    await store.write(batch([], [edge('svc:two', 'DEPENDS_ON', v)]));
+    expect((await viaIndex(store, [v])).map((s) => s.to.id)).toEqual(['svc:one', 'svc:two']);
+
+    const other = await openAt(dir);
+    await other.write(batch([node('svc:one', { containedAt: '2026-02-01T00:00:00Z' })], [edge('svc:three', 'DEPENDS_ON', v)]));
+    const steps = await viaIndex(store, [v]);
+    expect(steps.map((s) => s.to.id)).toEqual(['svc:one', 'svc:three', 'svc:two']);
+    expect(steps[0]!.to.props).toEqual({ containedAt: '2026-02-01T00:00:00Z' });
+    await expectSame(store, [v, 'svc:one']);
+
+    await other.clear();
+    expect(await viaIndex(store, [v])).toEqual([]);
+  });
+
+  it('switches from SQL to the index only for large asks by default', async () => {
+    const { store } = await fresh();
+    const plan = planSynthetic({ nodes: 3000, batchSize: 5000 });
+    const all: string[] = [];
+    for (const b of plan.batches()) {
+      await store.write(b);
+      all.push(...b.nodes.map((n) => n.id));
+    }
+    delete process.env[ENV];
+    const small = await store.propagation(all.slice(0, 10));
+    const large = await store.propagation(all.slice(0, 2500));
+    const again = await store.propagation(all.slice(0, 10));
+    expect(again).toStrictEqual(small);
+    expect(large).toStrictEqual(await viaSql(store, all.slice(0, 2500)));
+  });
+});

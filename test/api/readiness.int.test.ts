@@ -61,6 +61,8 @@ describe.each(STORES)('health endpoints: $backend', (adapter) => {
 describe(`Neo4j outage and recovery (own instance on port ${OUTAGE_PORT})`, () => {
   let store: GraphStore;
   let t: Transport;
+  /** Whether this suite started the instance (then it stops it again), or found it running. */
+  let startedHere = false;
   const q = (query: string) => gql(t.fetch, t.base, query);
   const ready = async () => {
     const r = await t.fetch(new Request(`${t.base}/readyz`));
@@ -70,6 +72,7 @@ describe(`Neo4j outage and recovery (own instance on port ${OUTAGE_PORT})`, () =
   beforeAll(async () => {
     const started = await neo4jScript('start');
     if (started.code !== 0) throw new Error(`scripts/neo4j start on ${OUTAGE_PORT} failed:\n${started.output}`);
+    startedHere = !/already running/.test(started.output);
     store = await openStore({ backend: 'neo4j', neo4j: { uri: `bolt://127.0.0.1:${OUTAGE_PORT}`, user: 'neo4j', password: 'neo4j' } });
     await store.clear();
     await loadScenario(store);
@@ -77,11 +80,13 @@ describe(`Neo4j outage and recovery (own instance on port ${OUTAGE_PORT})`, () =
   }, NEO4J_START_MS);
 
   afterAll(async () => {
-    // Leave the instance running as found, even when a step failed midway.
-    if ((await neo4jScript('status')).code !== 0) await neo4jScript('start');
+    // Leave the instance as found: stopped if this suite started it, running otherwise (even when a
+    // step failed midway), so no Neo4j outlives the run on this port.
     await t?.close();
+    if (!startedHere && (await neo4jScript('status')).code !== 0) await neo4jScript('start');
     await store?.clear().catch(() => undefined);
     await store?.close();
+    if (startedHere) await neo4jScript('stop');
   }, NEO4J_START_MS);
 
   it('keeps serving, reports why, fails fast, and recovers by itself', async () => {

@@ -6,6 +6,7 @@
 import type { EdgeKind, NodeKind } from '../model/kinds.js';
 import type { StoredEdge, StoredNode } from '../model/record.js';
 import type { GraphBatch, GraphStats, WriteSummary } from '../model/types.js';
+import type { PropagationColumns } from './propagation-columns.js';
 
 export type StoreBackend = 'embedded' | 'neo4j';
 
@@ -53,6 +54,11 @@ export interface GraphStore {
    * time, confidence and asOf rules. Ordered by (from, edge key).
    */
   propagation(ids: readonly string[]): Promise<PropagationStep[]>;
+  /**
+   * The same answer as propagation(ids), in columns (propagation-columns.ts): what the engine reads.
+   * Equal content: the conformance suite checks that both forms agree.
+   */
+  propagationColumns(ids: readonly string[]): Promise<PropagationColumns>;
   /** Every node marked compromised, ordered by id. */
   compromisedNodes(): Promise<StoredNode[]>;
 

@@ -11,6 +11,7 @@ import type { PropagationStep } from '../../server/store/graph-store.js';
 import { EmbeddedStore } from '../../server/store/embedded/embedded-store.js';
 import { planSynthetic } from '../../seed/synthetic/generate.js';
 import { batch, edge, node, source } from '../support/batches.js';
+import { rowsOfColumns, rowsOfSteps } from '../support/columns.js';
 
 const ENV = 'BLAST_EMBEDDED_PROPAGATION_INDEX';
 const dirs: string[] = [];
@@ -53,6 +54,13 @@ async function expectSame(store: EmbeddedStore, ids: string[]): Promise<number> 
   expect(index).toStrictEqual(sql);
   // Byte-identical once serialised: same key order, absent optional fields absent.
   expect(JSON.stringify(index)).toBe(JSON.stringify(sql));
+  // The columnar form, through the index and through SQL, says the same as the records.
+  process.env[ENV] = 'always';
+  const indexColumns = rowsOfColumns(ids, await store.propagationColumns(ids));
+  process.env[ENV] = 'off';
+  const sqlColumns = rowsOfColumns(ids, await store.propagationColumns(ids));
+  expect(indexColumns).toEqual(rowsOfSteps(sql));
+  expect(sqlColumns).toEqual(rowsOfSteps(sql));
   return sql.length;
 }
 

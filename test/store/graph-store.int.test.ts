@@ -9,6 +9,7 @@ import { BlastError } from '../../server/model/errors.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
 import { prepareInput } from '../../server/ingest/ingest-file.js';
 import { STORES } from '../support/stores.js';
+import { rowsOfColumns, rowsOfSteps } from '../support/columns.js';
 import { batch, edge, node, source } from '../support/batches.js';
 
 const SCENARIO = new URL('../../seed/reference/scenario.yaml', import.meta.url);
@@ -154,7 +155,11 @@ describe.each(STORES)('GraphStore conformance: $backend', (adapter) => {
 
   it('gives propagation steps in the compromise direction', async () => {
     await store.write(sampleBatch());
-    const steps = await store.propagation(['pkg:pypi/openai@1.66.3', 'pkg:pypi/litellm@1.82.8', 'svc:acme/labeling-api', 'pkg:pypi/acme-sdk']);
+    const asked = ['pkg:pypi/openai@1.66.3', 'pkg:pypi/litellm@1.82.8', 'svc:acme/labeling-api', 'pkg:pypi/acme-sdk', 'svc:acme/labeling-api'];
+    const steps = await store.propagation(asked);
+    // The columnar form the engine reads says exactly the same, in the same order.
+    expect(rowsOfColumns(asked, await store.propagationColumns(asked))).toEqual(rowsOfSteps(steps));
+    expect((await store.propagationColumns([])).count).toBe(0);
     const seen = steps.map((s) => `${s.from} -${s.edge.kind}-> ${s.to.id}`);
     // Ordered by (from, edge key); the USES edge is stored as org:meta -> svc, so its key sorts first.
     expect(seen).toEqual([

@@ -26,6 +26,7 @@ import {
 } from '../../model/record.js';
 import type { GraphBatch, GraphStats, WriteSummary } from '../../model/types.js';
 import type { GraphStore, PropagationStep } from '../graph-store.js';
+import { columnsFromSteps, emptyColumns, type PropagationColumns } from '../propagation-columns.js';
 import { ftsQuery } from './fts-query.js';
 import { PropagationIndex, type UnusableIndex } from './propagation-index.js';
 import {
@@ -282,17 +283,30 @@ export class EmbeddedStore implements GraphStore {
     return this.guard(() => {
       const index = this.propagationIndex(ids.length);
       if (index) return index.steps(ids);
-      return this.read(() => {
-        const rows = this.s.propagation.all(JSON.stringify(unique(ids))) as RawRow[];
-        const edges = rows.map(edgeFromRaw);
-        const farOf = (e: StoredEdge) => (FORWARD.has(e.kind) ? e.to : e.from);
-        // Steps reaching the same node share one parsed node object.
-        const far = this.nodeMap(edges.map(farOf));
-        return edges.map((edge, i) => {
-          const to = far.get(farOf(edge));
-          if (!to) throw new BlastError('INTERNAL', `edge ${edge.key} points at a missing node`, { input: this.dir });
-          return { from: rows[i]![EDGE_COLUMN_COUNT] as string, edge, to };
-        });
+      return this.propagationBySql(ids);
+    });
+  }
+
+  async propagationColumns(ids: readonly string[]): Promise<PropagationColumns> {
+    if (ids.length === 0) return emptyColumns(0);
+    return this.guard(() => {
+      const index = this.propagationIndex(ids.length);
+      if (index) return index.columns(ids);
+      return columnsFromSteps(ids, this.propagationBySql(ids));
+    });
+  }
+
+  private propagationBySql(ids: readonly string[]): PropagationStep[] {
+    return this.read(() => {
+      const rows = this.s.propagation.all(JSON.stringify(unique(ids))) as RawRow[];
+      const edges = rows.map(edgeFromRaw);
+      const farOf = (e: StoredEdge) => (FORWARD.has(e.kind) ? e.to : e.from);
+      // Steps reaching the same node share one parsed node object.
+      const far = this.nodeMap(edges.map(farOf));
+      return edges.map((edge, i) => {
+        const to = far.get(farOf(edge));
+        if (!to) throw new BlastError('INTERNAL', `edge ${edge.key} points at a missing node`, { input: this.dir });
+        return { from: rows[i]![EDGE_COLUMN_COUNT] as string, edge, to };
       });
     });
   }

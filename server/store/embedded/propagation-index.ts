@@ -25,6 +25,7 @@ import { ACCESS_LEVELS, CONFIDENCES, EDGE_KINDS, NODE_KINDS, PROPAGATION, type A
 import type { StoredEdge, StoredNode } from '../../model/record.js';
 import type { Json, Props, Source } from '../../model/types.js';
 import type { PropagationStep } from '../graph-store.js';
+import { emptyColumns, type PropagationColumns } from '../propagation-columns.js';
 
 /** Rows per scan statement: bounded memory; small enough that the rows die young. */
 const SCAN_CHUNK = 2_000;
@@ -55,6 +56,12 @@ export class PropagationIndex {
   private readonly nodeCache: Array<StoredNode | undefined>;
   /** Parsed sources per interned sources text, built on first use. */
   private readonly sourcesCache: Array<Source[] | undefined>;
+  /** columns(): per node, its place in the answer's `nodes` when stampOf equals the call's stamp. */
+  private readonly localOf: Int32Array;
+  private readonly stampOf: Int32Array;
+  private stamp = 0;
+  /** Epoch ms of each interned text (NaN for '', absent); only times are ever read from it. */
+  private readonly timeMs: Float64Array;
 
   private constructor(
     /** `PRAGMA data_version` of the state it was built from. */
@@ -70,6 +77,9 @@ export class PropagationIndex {
   ) {
     this.nodeCache = new Array<StoredNode | undefined>(n.ids.length);
     this.sourcesCache = new Array<Source[] | undefined>(sourceTexts.length);
+    this.localOf = new Int32Array(n.ids.length);
+    this.stampOf = new Int32Array(n.ids.length);
+    this.timeMs = Float64Array.from(texts, (t) => (t === '' ? NaN : Date.parse(t)));
   }
 
   /**
@@ -239,6 +249,48 @@ export class PropagationIndex {
       }
     }
     return out;
+  }
+
+  /** The same steps as `steps(ids)`, in columns (store/propagation-columns.ts); no edge records built. */
+  columns(ids: readonly string[]): PropagationColumns {
+    const position = new Map<number, number>();
+    ids.forEach((id, i) => {
+      const u = this.nodeOf.get(id);
+      if (u !== undefined && !position.has(u)) position.set(u, i);
+    });
+    const origins = Int32Array.from(position.keys()).sort();
+    const { e, offsets } = this;
+    let count = 0;
+    for (const u of origins) count += offsets[u + 1]! - offsets[u]!;
+    const nodes: StoredNode[] = [];
+    const numbers: number[] = [];
+    const c = emptyColumns(count, nodes);
+    // Far node number -> its place in `nodes`, valid when stamped with this call's stamp.
+    const stamp = ++this.stamp;
+    const { localOf, stampOf, timeMs } = this;
+    let j = 0;
+    for (const u of origins) {
+      const from = position.get(u)!;
+      for (let i = offsets[u]!, end = offsets[u + 1]!; i < end; i++, j++) {
+        const far = DIRECTION[e.kind[i]!] === FORWARD ? e.dst[i]! : e.src[i]!;
+        if (stampOf[far] !== stamp) {
+          stampOf[far] = stamp;
+          localOf[far] = nodes.length;
+          nodes.push(this.node(far));
+          numbers.push(far);
+        }
+        c.from[j] = from;
+        c.to[j] = localOf[far]!;
+        c.kind[j] = e.kind[i]!;
+        c.access[j] = e.access[i]!;
+        c.confidence[j] = e.confidence[i]!;
+        c.since[j] = timeMs[e.since[i]!]!;
+        c.until[j] = timeMs[e.until[i]!]!;
+        c.firstIngestedAt[j] = timeMs[e.firstIngestedAt[i]!]!;
+        c.sources[j] = this.sources(e.sources[i]!);
+      }
+    }
+    return { ...c, numbers: { numbering: this, size: this.n.ids.length, of: Int32Array.from(numbers) } };
   }
 
   /** Same fields and key order as rows.ts edgeFromRaw: optional fields absent, not undefined. */

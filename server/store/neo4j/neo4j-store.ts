@@ -26,6 +26,7 @@ import {
 } from '../../model/record.js';
 import type { GraphBatch, GraphStats, WriteSummary } from '../../model/types.js';
 import type { GraphStore, PropagationStep } from '../graph-store.js';
+import { columnsFromSteps, type PropagationColumns } from '../propagation-columns.js';
 import type { Neo4jSettings } from '../open-store.js';
 import { cypherCatalog, type CypherCatalog, type Hops, type Statement, type Vars } from './cypher-loader.js';
 import { Executor, isTimeout, type ExecutorOptions, type Row, type Tx } from './executor.js';
@@ -206,6 +207,10 @@ export class Neo4jStore implements GraphStore {
     });
     if (unique.length > READ_CHUNK) steps.sort((a, b) => compare(a.from, b.from) || compare(a.edge.key, b.edge.key));
     return steps;
+  }
+
+  async propagationColumns(ids: readonly string[]): Promise<PropagationColumns> {
+    return columnsFromSteps(ids, await this.propagation(ids));
   }
 
   async compromisedNodes(): Promise<StoredNode[]> {

@@ -4,8 +4,11 @@
  *
  * Two phases:
  *  1. fetchRegion (region.ts) pulls the structurally reachable region frontier by frontier with
- *     store.propagation, applying every filter that does not depend on time of arrival.
- *  2. An exact label-setting search (Dijkstra with a binary heap) in memory.
+ *     store.propagationColumns, applying every filter that does not depend on time of arrival, into
+ *     columns (no object per step).
+ *  2. An exact label-setting search (Dijkstra with a binary heap) in memory, over region numbers;
+ *     labels are columns too, and ids are compared through each node's rank in id order.
+ *  3. assemble builds the result: each path is its base's path plus one or two hops.
  *
  * Labels are ordered by the key (arrival, hops, previous id), arrival null = -infinity, with the
  * crossed edge's key (then the node id) as a last, purely technical tie-break so that even parallel
@@ -32,19 +35,20 @@
  * from P's own best label, so a version is reached when any credential's window covers it; its path
  * runs through the credential that wins its tie-break. It is strictly increasing too.
  *
- * Cost: one propagation() round trip per BFS frontier per 5,000 ids; O((N + E) log N) for the search
+ * Cost: one propagationColumns() round trip per BFS frontier per 5,000 ids; O((N + E) log N) for the search
  * over the N region nodes and E region steps (plus versions x publish grants for the publish rule);
  * output size is the sum of path lengths.
  */
 import { BlastError } from '../model/errors.js';
-import { CONFIDENCES, CONFIDENCE_RANK, type Confidence, type EdgeKind, type NodeKind } from '../model/kinds.js';
-import type { StoredEdge, StoredNode } from '../model/record.js';
+import { CONFIDENCES, CONFIDENCE_RANK, EDGE_KINDS, type Confidence, type EdgeKind, type NodeKind } from '../model/kinds.js';
+import type { StoredNode } from '../model/record.js';
 import { formatTime, normalizeTime } from '../model/time.js';
 import type { Source } from '../model/types.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { compareText, normaliseOptions, normaliseSeeds, type BlastOptions, type NormalisedOptions, type SeedInput } from './blast-options.js';
 import { MinHeap } from './min-heap.js';
-import { fetchRegion, visible, type RegionFilters, type RegionNode, type RegionStep } from './region.js';
+import { fetchRegion, isCustomer, isPublish, isVersionOf, visible, type Region, type RegionFilters } from './region.js';
+import { stepEdgeKey } from '../store/propagation-columns.js';
 
 export type { BlastOptions, ContainedInput, NormalisedOptions, SeedInput } from './blast-options.js';
 
@@ -109,37 +113,57 @@ export async function defaultSeeds(store: GraphStore): Promise<SeedInput[]> {
   return (await store.compromisedNodes()).map((n) => ({ id: n.id }));
 }
 
-interface RawHop {
-  from: string;
-  edge: StoredEdge;
-  to: string;
-  arrival: number;
-}
+/**
+ * Candidate labels live in columns (see Labels), compared by `less`; a node's chosen label is the one
+ * it holds when it is popped. Paths are not built during the search: a label names its base node (whose
+ * chosen path it extends) and the one or two steps after it.
+ */
+class Labels {
+  readonly arrival: number[] = [];
+  readonly hops: number[] = [];
+  readonly node: number[] = [];
+  /** The previous node on the path, -1 for a seed's own label. */
+  readonly prev: number[] = [];
+  /** The node whose chosen path this label extends; -1 when the path starts at a seed (its own label, or a seed Package's version). */
+  readonly base: number[] = [];
+  /** The step out of `base`, -1 for none (a seed's label). */
+  readonly step1: number[] = [];
+  /** The publish rule's second step (Package -> version), else -1. */
+  readonly step2: number[] = [];
+  /** Arrival at the end of step1 when step2 follows (the package), else the label's arrival. */
+  readonly arrival1: number[] = [];
+  /** Weakest confidence rank among the label's steps. */
+  readonly rank: number[] = [];
 
-/** A candidate (and, once popped, the chosen) label of a node. */
-interface Label {
-  node: string;
-  /** Epoch ms; -Infinity = unknown (null), which sorts first. */
-  arrival: number;
-  hops: number;
-  /** The previous node on the path, '' for a seed's own label. */
-  prev: string;
-  /** The crossed edge key(s): the technical last tie-break between parallel edges. */
-  tie: string;
-  /** The node whose chosen path this one extends; null when the path starts at a seed. */
-  base: string | null;
-  /** The hops after `base` (one, or two for the publish rule). */
-  extra: RawHop[];
-  /** Weakest confidence rank among `extra`. */
-  rank: number;
-}
+  get size(): number {
+    return this.node.length;
+  }
 
-function less(a: Label, b: Label): boolean {
-  if (a.arrival !== b.arrival) return a.arrival < b.arrival;
-  if (a.hops !== b.hops) return a.hops < b.hops;
-  if (a.prev !== b.prev) return a.prev < b.prev;
-  if (a.tie !== b.tie) return a.tie < b.tie;
-  return a.node < b.node;
+  push(node: number, arrival: number, hops: number, prev: number, base: number, step1: number, step2: number, arrival1: number, rank: number): number {
+    this.node.push(node);
+    this.arrival.push(arrival);
+    this.hops.push(hops);
+    this.prev.push(prev);
+    this.base.push(base);
+    this.step1.push(step1);
+    this.step2.push(step2);
+    this.arrival1.push(arrival1);
+    this.rank.push(rank);
+    return this.node.length - 1;
+  }
+
+  /** Forgets the last label pushed (a candidate that lost). */
+  pop(): void {
+    this.node.pop();
+    this.arrival.pop();
+    this.hops.pop();
+    this.prev.pop();
+    this.base.pop();
+    this.step1.pop();
+    this.step2.pop();
+    this.arrival1.pop();
+    this.rank.pop();
+  }
 }
 
 /**
@@ -183,145 +207,204 @@ export async function computeBlastRadius(store: GraphStore, seeds: readonly Seed
   return assemble(snapshotId, seedsOut, opts, region, chosen, new Set(found.map((f) => f.node.id)));
 }
 
-/** The label-setting search; returns the chosen labels in the order they became final. */
-function search(region: ReadonlyMap<string, RegionNode>, seeds: ReadonlyArray<{ node: StoredNode; at: number }>, maxHops: number | null): Map<string, Label> {
-  const heap = new MinHeap<Label>(less);
-  const tentative = new Map<string, Label>();
-  const final = new Map<string, Label>();
+/** The search's answer: each reached node's chosen label, and the nodes in the order they became final. */
+interface Chosen {
+  labels: Labels;
+  /** Region node -> its chosen label, -1 when not reached. */
+  of: Int32Array;
+  /** Reached region nodes, in the order their labels became final (a base before what extends it). */
+  order: number[];
+}
+
+/** The label-setting search over the region. */
+function search(region: Region, seeds: ReadonlyArray<{ node: StoredNode; at: number }>, maxHops: number | null): Chosen {
+  const labels = new Labels();
+  const { arrival, hops, prev, node: labelNode } = labels;
+  const ids = region.nodes.map((n) => n.id);
+  // The crossed edges' keys: the technical last tie-break, only computed on a full tie.
+  const tieOf = (l: number): string => {
+    const s1 = labels.step1[l]!;
+    const s2 = labels.step2[l]!;
+    if (s1 < 0) return '';
+    return s2 < 0 ? stepKey(region, ids, s1) : `${stepKey(region, ids, s2)}\n${stepKey(region, ids, s1)}`;
+  };
+  const rank = region.idRank();
+  const less = (a: number, b: number): boolean => {
+    if (arrival[a] !== arrival[b]) return arrival[a]! < arrival[b]!;
+    if (hops[a] !== hops[b]) return hops[a]! < hops[b]!;
+    // No previous node ('', a seed's own label) sorts before every id.
+    const pa = prev[a]! < 0 ? -1 : rank[prev[a]!]!;
+    const pb = prev[b]! < 0 ? -1 : rank[prev[b]!]!;
+    if (pa !== pb) return pa < pb;
+    const ta = tieOf(a);
+    const tb = tieOf(b);
+    if (ta !== tb) return ta < tb;
+    return rank[labelNode[a]!]! < rank[labelNode[b]!]!;
+  };
+  const heap = new MinHeap<number>(less);
+  const tentative = new Int32Array(region.size).fill(-1);
+  const final = new Int32Array(region.size).fill(-1);
+  const order: number[] = [];
   const withinHops = (h: number) => maxHops === null || h <= maxHops;
-  const offer = (l: Label) => {
-    if (final.has(l.node)) return;
-    const cur = tentative.get(l.node);
-    if (cur && !less(l, cur)) return;
-    tentative.set(l.node, l);
+  const offer = (v: number, at: number, h: number, p: number, base: number, s1: number, s2: number, at1: number, rank: number): void => {
+    if (final[v]! >= 0) return;
+    const l = labels.push(v, at, h, p, base, s1, s2, at1, rank);
+    const cur = tentative[v]!;
+    if (cur >= 0 && !less(l, cur)) {
+      labels.pop();
+      return;
+    }
+    tentative[v] = l;
     heap.push(l);
   };
-  const at = (id: string) => region.get(id)!;
+  const { stepStart, stepEnd, stepTo, stepRank, lower, upper, publishedAt } = region;
 
   for (const s of seeds) {
-    offer({ node: s.node.id, arrival: s.at, hops: 0, prev: '', tie: '', base: null, extra: [], rank: CONFIDENCE_RANK.confirmed });
+    const r = region.index.get(s.node.id)!;
+    offer(r, s.at, 0, -1, -1, -1, -1, s.at, CONFIDENCE_RANK.confirmed);
     if (s.node.kind === 'Package' && withinHops(1)) {
       // A compromised Package (say, a hijacked project): every version published while it was,
       // from the seed's start until the package's containedAt (in the VERSION_OF step's bounds).
-      for (const vs of at(s.node.id).steps) {
-        if (vs.edge.kind !== 'VERSION_OF') continue;
-        const pub = at(vs.to).publishedAt!;
+      for (let vs = stepStart[r]!; vs < stepEnd[r]!; vs++) {
+        if (!isVersionOf(region, vs)) continue;
+        const pub = publishedAt[stepTo[vs]!]!;
         if (pub < s.at) continue;
-        offer({ node: vs.to, arrival: pub, hops: 1, prev: s.node.id, tie: vs.edge.key, base: null, extra: [rawHop(s.node.id, vs, pub)], rank: vs.rank });
+        offer(stepTo[vs]!, pub, 1, r, -1, vs, -1, pub, stepRank[vs]!);
       }
     }
   }
 
   for (let l = heap.pop(); l !== undefined; l = heap.pop()) {
-    if (final.has(l.node)) continue;
-    final.set(l.node, l);
-    if (!withinHops(l.hops + 1)) continue;
-    const u = l.node;
-    for (const s of at(u).steps) {
-      if (s.edge.kind === 'VERSION_OF') continue; // crossed only by the publish rule
-      const arrival = Math.max(l.arrival, s.lower);
-      if (arrival > s.upper) continue;
-      offer({ node: s.to, arrival, hops: l.hops + 1, prev: u, tie: s.edge.key, base: u, extra: [rawHop(u, s, arrival)], rank: s.rank });
-      if (!s.publish || !withinHops(l.hops + 2)) continue;
+    const u = labelNode[l]!;
+    if (final[u]! >= 0) continue;
+    final[u] = l;
+    order.push(u);
+    const h = hops[l]! + 1;
+    if (!withinHops(h)) continue;
+    const t = arrival[l]!;
+    for (let s = stepStart[u]!, end = stepEnd[u]!; s < end; s++) {
+      if (isVersionOf(region, s)) continue; // crossed only by the publish rule
+      const at = t > lower[s]! ? t : lower[s]!;
+      if (at > upper[s]!) continue;
+      const v = stepTo[s]!;
+      offer(v, at, h, u, u, s, -1, at, stepRank[s]!);
+      if (!isPublish(region, s) || !withinHops(h + 1)) continue;
       // Publish rule: versions of P published inside this credential's window.
-      for (const vs of at(s.to).steps) {
-        if (vs.edge.kind !== 'VERSION_OF') continue;
-        const pub = at(vs.to).publishedAt!;
-        if (pub < arrival || pub > s.upper) continue;
-        offer({
-          node: vs.to,
-          arrival: pub,
-          hops: l.hops + 2,
-          prev: s.to,
-          tie: `${vs.edge.key}\n${s.edge.key}`,
-          base: u,
-          extra: [rawHop(u, s, arrival), rawHop(s.to, vs, pub)],
-          rank: Math.min(s.rank, vs.rank),
-        });
+      for (let vs = stepStart[v]!, vend = stepEnd[v]!; vs < vend; vs++) {
+        if (!isVersionOf(region, vs)) continue;
+        const pub = publishedAt[stepTo[vs]!]!;
+        if (pub < at || pub > upper[s]!) continue;
+        offer(stepTo[vs]!, pub, h + 1, v, u, s, vs, at, Math.min(stepRank[s]!, stepRank[vs]!));
       }
     }
   }
-  return final;
+  return { labels, of: final, order };
 }
 
-function rawHop(from: string, step: RegionStep, arrival: number): RawHop {
-  return { from, edge: step.edge, to: step.to, arrival };
+/** The stored key of region step s. */
+function stepKey(region: Region, ids: readonly string[], s: number): string {
+  return stepEdgeKey(ids[region.stepFrom[s]!]!, region.stepKind[s]!, ids[region.stepTo[s]!]!, region.stepAccess[s]!);
 }
 
-function assemble(
-  snapshotId: string,
-  seeds: BlastSeed[],
-  options: NormalisedOptions,
-  region: ReadonlyMap<string, RegionNode>,
-  chosen: ReadonlyMap<string, Label>,
-  seedIds: ReadonlySet<string>,
-): BlastRadius {
+function assemble(snapshotId: string, seeds: BlastSeed[], options: NormalisedOptions, region: Region, chosen: Chosen, seedIds: ReadonlySet<string>): BlastRadius {
+  const { labels, of, order } = chosen;
+  const times = new TimeText();
+  const hop = (s: number, at: number): PathHop => ({
+    from: region.nodes[region.stepFrom[s]!]!.id,
+    edge: EDGE_KINDS[region.stepKind[s]!]!,
+    to: region.nodes[region.stepTo[s]!]!.id,
+    arrival: times.of(at),
+    sources: region.sources[s] as Source[],
+  });
   // Paths and confidences in the order labels became final: a base is always final before the
   // nodes that extend it, so no recursion is needed.
-  const paths = new Map<string, PathHop[]>();
-  const ranks = new Map<string, number>();
-  for (const [id, l] of chosen) {
-    const prefix = l.base === null ? [] : paths.get(l.base)!;
-    paths.set(id, prefix.concat(l.extra.map(toHop)));
-    ranks.set(id, Math.min(l.base === null ? CONFIDENCE_RANK.confirmed : ranks.get(l.base)!, l.rank));
+  const paths = new Array<PathHop[]>(region.size);
+  const ranks = new Int8Array(region.size);
+  for (const v of order) {
+    const l = of[v]!;
+    const base = labels.base[l]!;
+    const s1 = labels.step1[l]!;
+    const s2 = labels.step2[l]!;
+    if (s1 < 0) {
+      paths[v] = [];
+      ranks[v] = CONFIDENCE_RANK.confirmed;
+      continue;
+    }
+    // base -1: a version of a seed Package, whose path is that one hop from the seed.
+    const prefix = base < 0 ? [] : paths[base]!;
+    paths[v] = s2 < 0 ? [...prefix, hop(s1, labels.arrival[l]!)] : [...prefix, hop(s1, labels.arrival1[l]!), hop(s2, labels.arrival[l]!)];
+    ranks[v] = Math.min(base < 0 ? CONFIDENCE_RANK.confirmed : ranks[base]!, labels.rank[l]!);
   }
 
-  const affected: AffectedNode[] = [];
-  for (const [id, l] of chosen) {
-    if (seedIds.has(id)) continue;
-    const node = region.get(id)!.node;
-    affected.push({
-      id,
+  const arrivalOf = (v: number) => labels.arrival[of[v]!]!;
+  const rank = region.idRank();
+  const reached = order.filter((v) => !seedIds.has(region.nodes[v]!.id));
+  reached.sort((a, b) => {
+    const ta = arrivalOf(a);
+    const tb = arrivalOf(b);
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    return rank[a]! - rank[b]!;
+  });
+  const affected: AffectedNode[] = reached.map((v) => {
+    const node = region.nodes[v]!;
+    return {
+      id: node.id,
       kind: node.kind,
       name: node.name,
-      firstExposedAt: time(l.arrival),
-      hops: l.hops,
-      confidence: confidenceOf(ranks.get(id)!),
-      path: paths.get(id)!,
-    });
-  }
-  const order = (a: { arrival: number; id: string }, b: { arrival: number; id: string }) =>
-    a.arrival !== b.arrival ? (a.arrival < b.arrival ? -1 : 1) : compareText(a.id, b.id);
-  affected.sort((a, b) => order({ arrival: chosen.get(a.id)!.arrival, id: a.id }, { arrival: chosen.get(b.id)!.arrival, id: b.id }));
+      firstExposedAt: times.of(arrivalOf(v)),
+      hops: labels.hops[of[v]!]!,
+      confidence: confidenceOf(ranks[v]!),
+      path: paths[v]!,
+    };
+  });
 
   // Every distinct reason per reached customer: each reached Dataset it BELONGS_TO and each reached
   // Service it USES, where that last hop can itself be crossed (time, filters, hop limit).
-  const reasons = new Map<string, Array<{ via: string; arrival: number; hops: number; path: PathHop[] }>>();
-  for (const [u, l] of chosen) {
-    if (options.maxHops !== null && l.hops + 1 > options.maxHops) continue;
-    for (const s of region.get(u)!.steps) {
-      const target = region.get(s.to)!.node;
-      if (target.kind !== 'Customer' || seedIds.has(s.to) || !chosen.has(s.to)) continue;
-      const arrival = Math.max(l.arrival, s.lower);
-      if (arrival > s.upper) continue;
-      const list = reasons.get(s.to) ?? [];
-      list.push({ via: u, arrival, hops: l.hops + 1, path: paths.get(u)!.concat(toHop(rawHop(u, s, arrival))) });
-      reasons.set(s.to, list);
+  const reasons = new Map<number, Array<{ via: number; arrival: number; hops: number; path: PathHop[] }>>();
+  for (const u of order) {
+    const l = of[u]!;
+    if (options.maxHops !== null && labels.hops[l]! + 1 > options.maxHops) continue;
+    for (let s = region.stepStart[u]!; s < region.stepEnd[u]!; s++) {
+      const target = region.stepTo[s]!;
+      if (!isCustomer(region, target) || of[target]! < 0 || seedIds.has(region.nodes[target]!.id)) continue;
+      const t = labels.arrival[l]!;
+      const arrival = t > region.lower[s]! ? t : region.lower[s]!;
+      if (arrival > region.upper[s]!) continue;
+      const list = reasons.get(target) ?? [];
+      list.push({ via: u, arrival, hops: labels.hops[l]! + 1, path: [...paths[u]!, hop(s, arrival)] });
+      reasons.set(target, list);
     }
   }
-  const customers: AffectedCustomer[] = affected
-    .filter((a) => a.kind === 'Customer')
-    .map((a) => ({
-      id: a.id,
-      name: a.name,
-      firstExposedAt: a.firstExposedAt,
-      reasons: (reasons.get(a.id) ?? [])
-        .sort((x, y) => (x.arrival !== y.arrival ? (x.arrival < y.arrival ? -1 : 1) : x.hops - y.hops || compareText(x.via, y.via)))
-        .map((r) => ({ via: r.via, path: r.path })),
-    }));
-  if (customers.some((c) => c.reasons.length === 0)) {
-    // Cannot happen: a customer's own label is one of its reasons.
-    throw new BlastError('INTERNAL', 'a reached customer has no reason');
-  }
+  const customers: AffectedCustomer[] = [];
+  reached.forEach((v, i) => {
+    if (!isCustomer(region, v)) return;
+    const a = affected[i]!;
+    const list = reasons.get(v) ?? [];
+    if (list.length === 0) {
+      // Cannot happen: a customer's own label is one of its reasons.
+      throw new BlastError('INTERNAL', 'a reached customer has no reason');
+    }
+    list.sort((x, y) =>
+      x.arrival !== y.arrival ? (x.arrival < y.arrival ? -1 : 1) : x.hops - y.hops || rank[x.via]! - rank[y.via]!,
+    );
+    customers.push({ id: a.id, name: a.name, firstExposedAt: a.firstExposedAt, reasons: list.map((r) => ({ via: region.nodes[r.via]!.id, path: r.path })) });
+  });
   return { snapshotId, seeds, options, affected, customers };
 }
 
-function toHop(h: RawHop): PathHop {
-  return { from: h.from, edge: h.edge.kind, to: h.to, arrival: time(h.arrival), sources: h.edge.sources };
-}
+/** Canonical time texts, each distinct instant formatted once. */
+class TimeText {
+  private readonly cache = new Map<number, string>();
 
-function time(ms: number): string | null {
-  return ms === -Infinity ? null : formatTime(ms);
+  of(ms: number): string | null {
+    if (ms === -Infinity) return null;
+    let t = this.cache.get(ms);
+    if (t === undefined) {
+      t = formatTime(ms);
+      this.cache.set(ms, t);
+    }
+    return t;
+  }
 }
 
 function confidenceOf(rank: number): Confidence {

@@ -1,51 +1,28 @@
 /**
  * The structurally reachable region around the seeds, fetched frontier by frontier through
- * GraphStore.propagation (large batches, every node's adjacency fetched once). The filters that do
- * not depend on when a node is reached are applied while fetching, so nothing beyond them is fetched:
- * the step rules (which edge kinds leave which node kinds, GRANTS access levels), the edge-kinds and
- * minimum-confidence options, asOf, the hop limit (breadth-first depth is a lower bound on any
+ * GraphStore.propagationColumns (large batches, every node's adjacency fetched once). The filters
+ * that do not depend on when a node is reached are applied while fetching, so nothing beyond them is
+ * kept: the step rules (which edge kinds leave which node kinds, GRANTS access levels), the edge-kinds
+ * and minimum-confidence options, asOf, the hop limit (breadth-first depth is a lower bound on any
  * path's hops), and edges whose time window can never open (max(since, v.validFrom) later than
  * min(until, u.containedAt, u.validUntil, v.validUntil)).
+ *
+ * The region is kept in columns, numbered in the order nodes are admitted: a million-node region is
+ * a few arrays, not a million objects with a list of step objects each. A node's steps are adjacent
+ * (it is expanded by exactly one propagationColumns call, which groups steps by leaving node).
  */
-import type { Confidence, EdgeKind, NodeKind } from '../model/kinds.js';
-import { CONFIDENCE_RANK, PROPAGATION } from '../model/kinds.js';
-import type { StoredEdge, StoredNode } from '../model/record.js';
-import type { Json } from '../model/types.js';
+import { ACCESS_LEVELS, CONFIDENCE_RANK, CONFIDENCES, EDGE_KINDS, NODE_KINDS, type Access, type EdgeKind, type NodeKind } from '../model/kinds.js';
+import type { StoredNode } from '../model/record.js';
+import type { Json, Source } from '../model/types.js';
 import type { GraphStore } from '../store/graph-store.js';
 
-/** Ids per propagation() call: few round trips, bounded query size. */
+/** Ids per propagationColumns() call: few round trips, bounded query size. */
 export const PROPAGATION_BATCH = 5000;
 
-/** One edge a compromise may cross out of a region node, with its static time bounds (epoch ms). */
-export interface RegionStep {
-  edge: StoredEdge;
-  /** The far node, in the compromise's direction. */
-  to: string;
-  /** max(edge.since, to.validFrom); -Infinity when neither is set. */
-  lower: number;
-  /** min(edge.until, from.containedAt, from.validUntil, to.validUntil); +Infinity when none is set. */
-  upper: number;
-  /** Confidence rank of the edge (absent = confirmed). */
-  rank: number;
-  /** A publish grant to a Package: the publish rule continues to that package's versions. */
-  publish: boolean;
-}
-
-export interface RegionNode {
-  node: StoredNode;
-  /** Credential createdAt, else -Infinity. */
-  validFrom: number;
-  /** Credential min(rotatedAt, revokedAt), else +Infinity. */
-  validUntil: number;
-  /** min(props.containedAt, the contained option), else +Infinity. */
-  containedAt: number;
-  /** PackageVersion publishedAt (epoch ms), else null. */
-  publishedAt: number | null;
-  /** Breadth-first depth from the nearest seed. */
-  depth: number;
-  /** Steps out of it (empty for nodes at the hop limit, which are never expanded). */
-  steps: RegionStep[];
-}
+const KIND = Object.fromEntries(EDGE_KINDS.map((k, i) => [k, i])) as Record<EdgeKind, number>;
+const NODE = Object.fromEntries(NODE_KINDS.map((k, i) => [k, i])) as Record<NodeKind, number>;
+/** CONFIDENCE_RANK by confidence code (0 = absent = confirmed). */
+const RANK_OF_CODE = [CONFIDENCE_RANK.confirmed, ...CONFIDENCES.map((c) => CONFIDENCE_RANK[c])];
 
 export interface RegionFilters {
   edgeKinds: ReadonlySet<EdgeKind>;
@@ -57,52 +34,182 @@ export interface RegionFilters {
   contained: ReadonlyMap<string, number>;
 }
 
+/**
+ * The region: node r (0 ≤ r < size) and step s (0 ≤ s < steps) in parallel arrays. Times are epoch ms,
+ * with -Infinity / +Infinity for an absent lower / upper bound.
+ */
+export class Region {
+  readonly nodes: StoredNode[] = [];
+  readonly index = new Map<string, number>();
+  /** Credential createdAt, else -Infinity. */
+  readonly validFrom: number[] = [];
+  /** Credential min(rotatedAt, revokedAt), else +Infinity. */
+  readonly validUntil: number[] = [];
+  /** min(props.containedAt, the contained option), else +Infinity. */
+  readonly containedAt: number[] = [];
+  /** PackageVersion publishedAt, else NaN. */
+  readonly publishedAt: number[] = [];
+  /** NODE_KINDS code. */
+  readonly kind: number[] = [];
+  /** Steps out of node r: stepStart[r] .. stepEnd[r] - 1 (empty for nodes never expanded). */
+  readonly stepStart: number[] = [];
+  readonly stepEnd: number[] = [];
+  /**
+   * 1 once some step can reach the node (or it is a seed): only those are expanded. A node is added
+   * when a step first points at it, before the step rules have been checked.
+   */
+  readonly admitted: number[] = [];
+
+  /** Per step: leaving and far node, EDGE_KINDS code, access code (+1, 0 absent), rank, bounds. */
+  readonly stepFrom: number[] = [];
+  readonly stepTo: number[] = [];
+  readonly stepKind: number[] = [];
+  readonly stepAccess: number[] = [];
+  readonly stepRank: number[] = [];
+  /** max(edge.since, to.validFrom). */
+  readonly lower: number[] = [];
+  /** min(edge.until, from.containedAt, from.validUntil, to.validUntil). */
+  readonly upper: number[] = [];
+  readonly sources: Array<readonly Source[]> = [];
+
+  private rankById: Int32Array | null = null;
+
+  get size(): number {
+    return this.nodes.length;
+  }
+
+  /**
+   * Each node's rank in id order (JavaScript string order, as everywhere in results), so that the
+   * search's and the result's tie-breaks compare numbers instead of long ids. Computed once the
+   * region is complete.
+   */
+  idRank(): Int32Array {
+    if (this.rankById === null) {
+      // The default sort compares strings natively: much faster than a comparator over millions of ids.
+      const sorted = this.nodes.map((n) => n.id).sort();
+      const rank = new Int32Array(sorted.length);
+      sorted.forEach((id, i) => (rank[this.index.get(id)!] = i));
+      this.rankById = rank;
+    }
+    return this.rankById;
+  }
+
+  get steps(): number {
+    return this.stepTo.length;
+  }
+
+  /** Adds a node (not yet there) and returns its number. */
+  add(node: StoredNode, filters: RegionFilters): number {
+    const r = this.nodes.length;
+    const p = node.props;
+    const credential = node.kind === 'Credential';
+    this.nodes.push(node);
+    this.index.set(node.id, r);
+    this.kind.push(NODE[node.kind]);
+    this.validFrom.push(credential ? (ms(p.createdAt) ?? -Infinity) : -Infinity);
+    this.validUntil.push(credential ? Math.min(ms(p.rotatedAt) ?? Infinity, ms(p.revokedAt) ?? Infinity) : Infinity);
+    this.containedAt.push(Math.min(ms(p.containedAt) ?? Infinity, filters.contained.get(node.id) ?? Infinity));
+    this.publishedAt.push(node.kind === 'PackageVersion' ? (ms(p.publishedAt) ?? NaN) : NaN);
+    this.stepStart.push(0);
+    this.stepEnd.push(0);
+    this.admitted.push(0);
+    return r;
+  }
+}
+
 /** Whether a node exists for this computation (asOf hides records first ingested later). */
 export function visible(record: { firstIngestedAt: string }, filters: RegionFilters): boolean {
   return filters.asOf === null || Date.parse(record.firstIngestedAt) <= filters.asOf;
 }
 
-export function regionNode(node: StoredNode, depth: number, filters: RegionFilters): RegionNode {
-  const p = node.props;
-  const credential = node.kind === 'Credential';
-  return {
-    node,
-    validFrom: credential ? ms(p.createdAt) ?? -Infinity : -Infinity,
-    validUntil: credential ? Math.min(ms(p.rotatedAt) ?? Infinity, ms(p.revokedAt) ?? Infinity) : Infinity,
-    containedAt: Math.min(ms(p.containedAt) ?? Infinity, filters.contained.get(node.id) ?? Infinity),
-    publishedAt: node.kind === 'PackageVersion' ? ms(p.publishedAt) : null,
-    depth,
-    steps: [],
-  };
-}
-
 /**
- * Fetches the region reachable from `seeds` (already checked visible). Returns every admitted node;
+ * Fetches the region reachable from `seeds` (already checked visible). Every admitted node is in it;
  * only nodes with depth < maxHops have their steps filled in.
  */
-export async function fetchRegion(store: GraphStore, seeds: readonly StoredNode[], filters: RegionFilters): Promise<Map<string, RegionNode>> {
-  const region = new Map<string, RegionNode>();
-  let frontier: string[] = [];
+export async function fetchRegion(store: GraphStore, seeds: readonly StoredNode[], filters: RegionFilters): Promise<Region> {
+  const region = new Region();
+  const allowed = new Uint8Array(EDGE_KINDS.length);
+  for (const k of filters.edgeKinds) allowed[KIND[k]] = 1;
+  const asOf = filters.asOf ?? Infinity;
+  let frontier: number[] = [];
   for (const s of seeds) {
-    if (region.has(s.id)) continue;
-    region.set(s.id, regionNode(s, 0, filters));
-    frontier.push(s.id);
+    if (region.index.has(s.id)) continue;
+    const r = region.add(s, filters);
+    region.admitted[r] = 1;
+    frontier.push(r);
   }
+  // Region number by the store's own node number, while the store keeps one numbering (see
+  // PropagationColumns.numbers); else (null) nodes are found by id.
+  let numbering: object | null | undefined;
+  let byNumber: Int32Array | null = null;
   for (let depth = 0; frontier.length > 0; depth++) {
     if (filters.maxHops !== null && depth >= filters.maxHops) break;
-    const next: string[] = [];
+    const next: number[] = [];
     for (let i = 0; i < frontier.length; i += PROPAGATION_BATCH) {
-      const steps = await store.propagation(frontier.slice(i, i + PROPAGATION_BATCH));
-      for (const step of steps) {
-        const from = region.get(step.from);
-        if (!from || !visible(step.to, filters)) continue;
-        const far = region.get(step.to.id) ?? regionNode(step.to, depth + 1, filters);
-        const s = toRegionStep(from, step.edge, far, filters);
-        if (!s) continue;
-        from.steps.push(s);
-        if (!region.has(far.node.id)) {
-          region.set(far.node.id, far);
-          next.push(far.node.id);
+      const asked = frontier.slice(i, i + PROPAGATION_BATCH);
+      const c = await store.propagationColumns(asked.map((r) => region.nodes[r]!.id));
+      // Per far node of this answer: its region number, -1 before first seen, -2 when not visible.
+      const local = new Int32Array(c.nodes.length).fill(-1);
+      if (c.numbers && (numbering === undefined || numbering === c.numbers.numbering)) {
+        numbering = c.numbers.numbering;
+        byNumber ??= new Int32Array(c.numbers.size).fill(-1);
+      } else {
+        numbering = null;
+        byNumber = null;
+      }
+      const numbers = byNumber === null ? null : c.numbers!.of;
+      let current = -1;
+      for (let j = 0; j < c.count; j++) {
+        const u = asked[c.from[j]!]!;
+        if (u !== current) {
+          // Steps come grouped by leaving node: u's steps start here.
+          current = u;
+          region.stepStart[u] = region.steps;
+          region.stepEnd[u] = region.steps;
+        }
+        const kind = c.kind[j]!;
+        if (allowed[kind] === 0 || !(c.firstIngestedAt[j]! <= asOf)) continue;
+        const rank = RANK_OF_CODE[c.confidence[j]!]!;
+        if (rank < filters.minRank) continue;
+        let v = local[c.to[j]!]!;
+        if (v === -2) continue;
+        if (v === -1) {
+          const node = c.nodes[c.to[j]!]!;
+          if (!visible(node, filters)) {
+            local[c.to[j]!] = -2;
+            continue;
+          }
+          if (numbers !== null) {
+            v = byNumber![numbers[c.to[j]!]!]!;
+            if (v < 0) v = byNumber![numbers[c.to[j]!]!] = region.index.get(node.id) ?? region.add(node, filters);
+          } else {
+            v = region.index.get(node.id) ?? region.add(node, filters);
+          }
+          local[c.to[j]!] = v;
+        }
+        if (!crosses(region.kind[u]!, kind, c.access[j]!, region.kind[v]!)) continue;
+        const since = c.since[j]!;
+        const lower = Math.max(Number.isNaN(since) ? -Infinity : since, region.validFrom[v]!);
+        const until = c.until[j]!;
+        const upper = Math.min(Number.isNaN(until) ? Infinity : until, region.containedAt[u]!, region.validUntil[u]!, region.validUntil[v]!);
+        if (lower > upper) continue;
+        if (kind === VERSION_OF) {
+          // Only the publish rule crosses VERSION_OF: the version arrives at its publishedAt.
+          const pub = region.publishedAt[v]!;
+          if (!(pub >= lower && pub <= upper)) continue;
+        }
+        region.stepFrom.push(u);
+        region.stepTo.push(v);
+        region.stepKind.push(kind);
+        region.stepAccess.push(c.access[j]!);
+        region.stepRank.push(rank);
+        region.lower.push(lower);
+        region.upper.push(upper);
+        region.sources.push(c.sources[j]!);
+        region.stepEnd[u] = region.steps;
+        if (region.admitted[v] === 0) {
+          region.admitted[v] = 1;
+          next.push(v);
         }
       }
     }
@@ -111,53 +218,81 @@ export async function fetchRegion(store: GraphStore, seeds: readonly StoredNode[
   return region;
 }
 
-/** Applies the step rules and the static filters; null when the edge can never be crossed. */
-function toRegionStep(u: RegionNode, edge: StoredEdge, v: RegionNode, filters: RegionFilters): RegionStep | null {
-  if (!filters.edgeKinds.has(edge.kind) || !visible(edge, filters)) return null;
-  const direction = PROPAGATION[edge.kind];
-  const expectedFrom = direction === 'forward' ? edge.from : direction === 'reverse' ? edge.to : null;
-  if (expectedFrom !== u.node.id) return null;
-  if (!crosses(u.node.kind, edge, v.node.kind)) return null;
-  const rank = CONFIDENCE_RANK[(edge.confidence ?? 'confirmed') as Confidence] ?? CONFIDENCE_RANK.confirmed;
-  if (rank < filters.minRank) return null;
-  const lower = Math.max(ms(edge.since) ?? -Infinity, v.validFrom);
-  const upper = Math.min(ms(edge.until) ?? Infinity, u.containedAt, u.validUntil, v.validUntil);
-  if (lower > upper) return null;
-  if (edge.kind === 'VERSION_OF') {
-    // Only the publish rule crosses VERSION_OF: the version arrives at its publishedAt.
-    const pub = v.publishedAt;
-    if (pub === null || pub < lower || pub > upper) return null;
-  }
-  return { edge, to: v.node.id, lower, upper, rank, publish: edge.kind === 'GRANTS' && v.node.kind === 'Package' };
-}
+const VERSION_OF = KIND.VERSION_OF;
+const GRANTS = KIND.GRANTS;
+const PACKAGE = NODE.Package;
+const CUSTOMER = NODE.Customer;
+/** ACCESS_LEVELS position + 1 (the columns' access code), by level. */
+const ACCESS = Object.fromEntries(ACCESS_LEVELS.map((a, i) => [a, i + 1])) as Record<Access, number>;
 
-/** The step rules (ARCHITECTURE.md, blast-radius steps 1-5 and the publish rule), compromise direction. */
-function crosses(from: NodeKind, edge: StoredEdge, to: NodeKind): boolean {
-  switch (edge.kind) {
+/**
+ * The step rules (ARCHITECTURE.md, blast-radius steps 1-5 and the publish rule), compromise direction:
+ * which edge kinds may leave which node kind for which, and the access levels a GRANTS needs.
+ * Undefined = never; an empty list = any access.
+ */
+function rule(from: NodeKind, edge: EdgeKind, to: NodeKind): readonly Access[] | undefined {
+  const any: readonly Access[] = [];
+  switch (edge) {
     case 'DEPENDS_ON':
-      return from === 'PackageVersion' && (to === 'PackageVersion' || to === 'Service');
+      return from === 'PackageVersion' && (to === 'PackageVersion' || to === 'Service') ? any : undefined;
     case 'HOLDS':
-      return from === 'Service' && to === 'Credential';
+      return from === 'Service' && to === 'Credential' ? any : undefined;
     case 'READS':
     case 'WRITES':
-      return from === 'Service' && to === 'Dataset';
+      return from === 'Service' && to === 'Dataset' ? any : undefined;
     case 'USES':
-      return from === 'Service' && to === 'Customer';
+      return from === 'Service' && to === 'Customer' ? any : undefined;
     case 'GRANTS':
-      if (from !== 'Credential') return false;
-      if (to === 'Dataset') return true;
-      if (to === 'Service') return edge.access === 'admin' || edge.access === 'deploy';
-      if (to === 'Package') return edge.access === 'publish';
-      return false;
+      if (from !== 'Credential') return undefined;
+      if (to === 'Dataset') return any;
+      if (to === 'Service') return ['admin', 'deploy'];
+      if (to === 'Package') return ['publish'];
+      return undefined;
     case 'DERIVED_FROM':
-      return from === 'Dataset' && to === 'Dataset';
+      return from === 'Dataset' && to === 'Dataset' ? any : undefined;
     case 'BELONGS_TO':
-      return from === 'Dataset' && to === 'Customer';
+      return from === 'Dataset' && to === 'Customer' ? any : undefined;
     case 'VERSION_OF':
-      return from === 'Package' && to === 'PackageVersion';
+      return from === 'Package' && to === 'PackageVersion' ? any : undefined;
     case 'AFFECTS':
-      return false;
+      return undefined;
   }
+}
+
+/**
+ * `rule` as a table read once per step: bit (access code) set when a step of that access may cross,
+ * by (from kind, edge kind, to kind) codes.
+ */
+const RULES = (() => {
+  const table = new Uint8Array(NODE_KINDS.length * EDGE_KINDS.length * NODE_KINDS.length);
+  NODE_KINDS.forEach((from, f) =>
+    EDGE_KINDS.forEach((edge, e) =>
+      NODE_KINDS.forEach((to, t) => {
+        const access = rule(from, edge, to);
+        if (access === undefined) return;
+        const mask = access.length === 0 ? 0xff : access.reduce((m, a) => m | (1 << ACCESS[a]), 0);
+        table[(f * EDGE_KINDS.length + e) * NODE_KINDS.length + t] = mask;
+      }),
+    ),
+  );
+  return table;
+})();
+
+function crosses(from: number, kind: number, access: number, to: number): boolean {
+  return (RULES[(from * EDGE_KINDS.length + kind) * NODE_KINDS.length + to]! & (1 << access)) !== 0;
+}
+
+/** Whether step s is a publish grant to a Package: the publish rule continues to its versions. */
+export function isPublish(region: Region, s: number): boolean {
+  return region.stepKind[s] === GRANTS && region.kind[region.stepTo[s]!] === PACKAGE;
+}
+
+export function isVersionOf(region: Region, s: number): boolean {
+  return region.stepKind[s] === VERSION_OF;
+}
+
+export function isCustomer(region: Region, r: number): boolean {
+  return region.kind[r] === CUSTOMER;
 }
 
 function ms(value: Json | undefined): number | null {

@@ -110,15 +110,17 @@ export function buildCsr(batches: Iterable<GraphBatch>): CsrGraph {
 export function floorReach(g: CsrGraph, seeds: string[]): number {
   const n = g.ids.length;
   const best = new Float64Array(n).fill(NaN);
-  // Publish window end per package node, from the credential that reached it.
-  const windowEnd = new Float64Array(n).fill(-Infinity);
   const heap = new MinHeap();
+  const offer = (v: number, arrival: number) => {
+    if (Number.isNaN(best[v]!) || arrival < best[v]!) {
+      best[v] = arrival;
+      heap.push(arrival, v);
+    }
+  };
   for (const s of seeds) {
     const i = g.index.get(s);
     if (i === undefined) continue;
-    const t = Number.isNaN(g.publishedAt[i]!) ? -Infinity : g.publishedAt[i]!;
-    best[i] = t;
-    heap.push(t, i);
+    offer(i, Number.isNaN(g.publishedAt[i]!) ? -Infinity : g.publishedAt[i]!);
   }
   let reached = 0;
   const done = new Uint8Array(n);
@@ -129,21 +131,18 @@ export function floorReach(g: CsrGraph, seeds: string[]): number {
     reached++;
     const uEnd = Math.min(g.containedAt[u]!, g.validUntil[u]!);
     for (let k = g.offsets[u]!; k < g.offsets[u + 1]!; k++) {
+      if (g.rule[k] === 2) continue; // package -> version: crossed only by the publish rule below
       const v = g.targets[k]!;
-      let arrival: number;
-      if (g.rule[k] === 2) {
-        // Package -> version: only versions published inside the publish window.
-        const p = g.publishedAt[v]!;
-        if (Number.isNaN(p) || p < t || p > windowEnd[u]!) continue;
-        arrival = p;
-      } else {
-        arrival = Math.max(t, g.since[k]!, g.validFrom[v]!);
-        if (arrival > Math.min(g.until[k]!, uEnd, g.validUntil[v]!)) continue;
-        if (g.rule[k] === 1) windowEnd[v] = Math.max(windowEnd[v]!, Math.min(g.until[k]!, uEnd));
-      }
-      if (Number.isNaN(best[v]!) || arrival < best[v]!) {
-        best[v] = arrival;
-        heap.push(arrival, v);
+      const arrival = Math.max(t, g.since[k]!, g.validFrom[v]!);
+      const end = Math.min(g.until[k]!, uEnd, g.validUntil[v]!);
+      if (arrival > end) continue;
+      offer(v, arrival);
+      if (g.rule[k] !== 1) continue;
+      // Publish rule, per credential: the versions of package v published inside this window.
+      for (let q = g.offsets[v]!; q < g.offsets[v + 1]!; q++) {
+        if (g.rule[q] !== 2) continue;
+        const p = g.publishedAt[g.targets[q]!]!;
+        if (p >= arrival && p <= end) offer(g.targets[q]!, p);
       }
     }
   }

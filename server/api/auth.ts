@@ -73,16 +73,20 @@ export function parseTokens(spec: string, input = 'BLAST_TOKENS'): TokenTable {
   return new TokenTable(entries);
 }
 
-export type AuthResult = { ok: true; role: Role } | { ok: false; reason: string };
+/**
+ * `principal` names the caller without holding the token: the hex SHA-256 of the presented token, or
+ * '' on an open server. Resources made for one caller (an export download) are bound to it.
+ */
+export type AuthResult = { ok: true; role: Role; principal: string } | { ok: false; reason: string };
 
 /** Decides a request's role from its Authorization header. Without a table, everyone is admin. */
 export function authenticate(authorization: string | null, tokens: TokenTable | null): AuthResult {
-  if (!tokens) return { ok: true, role: 'admin' };
+  if (!tokens) return { ok: true, role: 'admin', principal: '' };
   if (!authorization) return { ok: false, reason: 'this server requires Authorization: Bearer <token>' };
   const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
   if (!m) return { ok: false, reason: 'the Authorization header must be "Bearer <token>"' };
   const role = tokens.roleOf(m[1]!);
-  return role ? { ok: true, role } : { ok: false, reason: 'the bearer token is not valid' };
+  return role ? { ok: true, role, principal: sha256(m[1]!).toString('hex') } : { ok: false, reason: 'the bearer token is not valid' };
 }
 
 /** Throws a FORBIDDEN GraphQL error unless `role` may do what `needed` may. */

@@ -7,6 +7,7 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import { formatTime } from '../model/time.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { authenticate, requireRole, type Role, type TokenTable } from './auth.js';
+import type { ExportDownloads } from './export-downloads.js';
 import type { ApiLimits } from './limits.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { apiError } from './errors.js';
@@ -18,7 +19,11 @@ export interface ApiContext {
   role: Role;
   /** True when tokens are configured. */
   authRequired: boolean;
+  /** Who is calling: the hex SHA-256 of the bearer token, '' on an open server (see auth.ts). */
+  principal: string;
   limits: ApiLimits;
+  /** Export archives awaiting download (the exportBlastRadius mutation). */
+  downloads: ExportDownloads;
   /** Throws FORBIDDEN unless the caller has `needed`. */
   require(needed: Role, action: string): void;
   /** The current instant as canonical ISO-8601 (BLAST_NOW when set, for reproducible runs). */
@@ -29,6 +34,7 @@ export interface ContextDeps {
   store: GraphStore;
   tokens: TokenTable | null;
   limits: ApiLimits;
+  downloads: ExportDownloads;
 }
 
 /** Returns yoga's `context` factory. */
@@ -43,7 +49,9 @@ export function createContextFactory(deps: ContextDeps) {
       loaders: createLoaders(deps.store),
       role,
       authRequired: deps.tokens !== null,
+      principal: auth.principal,
       limits: deps.limits,
+      downloads: deps.downloads,
       require: (needed, action) => requireRole(role, needed, action),
       now: () => formatTime(process.env.BLAST_NOW ? Date.parse(process.env.BLAST_NOW) : Date.now()),
     };

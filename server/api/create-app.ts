@@ -4,7 +4,8 @@
  * `blast serve` put it on a socket.
  *
  * Request pipeline (each step a small plugin): loopback Host check (open mode only), /healthz and
- * /readyz, the explorer's static files, the body size limit, the bearer token (HTTP 401), then
+ * /readyz, export downloads (/exports/…, their own bearer check), the explorer's static files, the
+ * body size limit, the bearer token (HTTP 401), then
  * GraphQL with CSRF prevention, graphql-armor limits (depth, cost, aliases, tokens, directives), a
  * per-request timeout and masked errors. Roles are checked by the resolvers (FORBIDDEN).
  */
@@ -17,7 +18,9 @@ import { useArmor } from './armor.js';
 import { parseTokens, type TokenTable } from './auth.js';
 import { useBodyLimit } from './body-limit.js';
 import { createContextFactory, type ApiContext } from './context.js';
+import { useDownloadRoute } from './download-route.js';
 import { createMaskError, type ErrorLog } from './errors.js';
+import { EXPORTS_PATH, ExportDownloads } from './export-downloads.js';
 import { useExecutionTimeout } from './execution-timeout.js';
 import { useNoIntrospection } from './no-introspection.js';
 import { HEALTH_PATH, READY_PATH, useHealthRoutes } from './health-routes.js';
@@ -75,7 +78,9 @@ export interface App {
   /** The store's breaker (tests and /readyz). */
   health: StoreHealth;
   limits: ApiLimits;
-  /** Stops background probes. Does not close the store. */
+  /** Export archives awaiting download. */
+  downloads: ExportDownloads;
+  /** Stops background probes and deletes export archives. Does not close the store. */
   close(): Promise<void>;
   yoga: YogaServerInstance<Record<string, unknown>, ApiContext>;
 }
@@ -97,12 +102,14 @@ export function createApp(options: AppOptions): App {
   const health = new StoreHealth(options.store, options.health);
   const store = guardStore(options.store, health);
   const webRoot = options.webRoot === undefined ? join(packageRoot(), 'web', 'dist') : options.webRoot;
+  const downloads = new ExportDownloads(limits);
 
   const plugins: Plugin[] = [
     useSecurityHeaders(GRAPHQL_PATH),
     useAllowedHosts(tokens ? null : (options.allowedHosts ?? LOOPBACK_HOSTS)),
     useHealthRoutes(health),
-    useStaticFiles(webRoot, [GRAPHQL_PATH, HEALTH_PATH, READY_PATH]),
+    useDownloadRoute(downloads, tokens),
+    useStaticFiles(webRoot, [GRAPHQL_PATH, HEALTH_PATH, READY_PATH, EXPORTS_PATH]),
     useBodyLimit(limits.maxBodyBytes),
     useRequireToken(tokens, GRAPHQL_PATH),
     useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
@@ -115,7 +122,7 @@ export function createApp(options: AppOptions): App {
 
   const yoga = createYoga<Record<string, unknown>, ApiContext>({
     schema: buildSchema(),
-    context: createContextFactory({ store, tokens, limits }),
+    context: createContextFactory({ store, tokens, limits, downloads }),
     graphqlEndpoint: GRAPHQL_PATH,
     graphiql: !production,
     landingPage: false,
@@ -135,8 +142,10 @@ export function createApp(options: AppOptions): App {
     requestListener: yoga as unknown as App['requestListener'],
     health,
     limits,
+    downloads,
     async close() {
       health.close();
+      await downloads.close();
     },
     yoga,
   };

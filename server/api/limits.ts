@@ -83,6 +83,22 @@ export interface ApiLimits {
    * @default 1000
    */
   maxSeeds: number;
+  /**
+   * Exports (`exportBlastRadius`) rendered at the same time; one more is refused with TOO_BUSY.
+   * Rendering (a PDF included) takes a CPU core while it runs.
+   * @default 2
+   */
+  maxConcurrentExports: number;
+  /**
+   * Export archives kept for download at once; making one more deletes the oldest.
+   * @default 20
+   */
+  maxRetainedExports: number;
+  /**
+   * How long an export archive may be downloaded (any number of times) before it is deleted.
+   * @default 600000 (10 minutes)
+   */
+  exportTtlMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ApiLimits> = Object.freeze({
@@ -101,6 +117,9 @@ export const DEFAULT_LIMITS: Readonly<ApiLimits> = Object.freeze({
   maxPathHops: 12,
   maxPathVisited: 200_000,
   maxSeeds: 1000,
+  maxConcurrentExports: 2,
+  maxRetainedExports: 20,
+  exportTtlMs: 10 * 60_000,
 });
 
 export function resolveLimits(overrides: Partial<ApiLimits> = {}): ApiLimits {

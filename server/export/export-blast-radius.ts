@@ -15,6 +15,7 @@
  */
 import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { compareText } from '../engine/blast-options.js';
 import { computeBlastRadius, type BlastOptions, type BlastRadius, type SeedInput } from '../engine/blast-radius.js';
 import { BlastError, badInput } from '../model/errors.js';
 import { formatTime, normalizeTime } from '../model/time.js';
@@ -57,7 +58,37 @@ export interface ExportResult {
   files: ManifestFile[];
 }
 
+/** An export held in memory: every file of the folder, manifest.json included. */
+export interface RenderedExport {
+  result: BlastRadius;
+  generatedAt: string;
+  title: string;
+  /** Path (relative, `/`-separated) to content, in path order (code units), manifest.json included. */
+  files: Map<string, Buffer>;
+  /** Every file but the manifest, as the manifest lists them. */
+  listed: ManifestFile[];
+}
+
+/** Writes the export folder (see the file comment) and returns what it wrote. */
 export async function exportBlastRadius(store: GraphStore, seeds: readonly SeedInput[], options: BlastOptions, settings: ExportSettings): Promise<ExportResult> {
+  const rendered = await renderExport(store, seeds, options, settings);
+  settings.onPhase?.('writing');
+  await prepareOutDir(settings.outDir);
+  // The manifest last: a folder with a manifest is a complete export.
+  for (const [path, bytes] of [...rendered.files].sort(([a], [b]) => (a === MANIFEST ? 1 : b === MANIFEST ? -1 : 0))) {
+    const target = join(settings.outDir, ...path.split('/'));
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, bytes);
+  }
+  return { outDir: settings.outDir, result: rendered.result, generatedAt: rendered.generatedAt, files: rendered.listed };
+}
+
+/**
+ * Computes the blast radius and renders every file of the export in memory, without writing
+ * anything: `exportBlastRadius` writes them to a folder, the API packs them into one archive. Both
+ * therefore hold the same bytes. `settings.outDir` is ignored.
+ */
+export async function renderExport(store: GraphStore, seeds: readonly SeedInput[], options: BlastOptions, settings: Omit<ExportSettings, 'outDir'>): Promise<RenderedExport> {
   const generatedAt = settings.generatedAt === undefined ? formatTime(Date.now()) : normalizeTime(settings.generatedAt);
   if (generatedAt === null) throw badInput(`"${settings.generatedAt}" is not an ISO-8601 time with a zone (e.g. 2026-03-26T09:00:00Z)`, 'generatedAt');
   const phase = settings.onPhase ?? (() => undefined);
@@ -113,16 +144,9 @@ export async function exportBlastRadius(store: GraphStore, seeds: readonly SeedI
       files,
     ),
   );
-
-  phase('writing');
-  await prepareOutDir(settings.outDir);
-  for (const [path, bytes] of [...files].sort(([a], [b]) => (a === MANIFEST ? 1 : b === MANIFEST ? -1 : a < b ? -1 : a > b ? 1 : 0))) {
-    const target = join(settings.outDir, ...path.split('/'));
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, bytes);
-  }
   const manifest = JSON.parse(files.get(MANIFEST)!.toString('utf8')) as { files: ManifestFile[] };
-  return { outDir: settings.outDir, result, generatedAt, files: manifest.files };
+  const sorted = new Map([...files].sort(([a], [b]) => compareText(a, b)));
+  return { result, generatedAt, title, files: sorted, listed: manifest.files };
 }
 
 /**

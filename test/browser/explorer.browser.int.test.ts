@@ -4,12 +4,13 @@
  * serving the Vite build of web/ (built here when missing or stale). Screenshots go to
  * test-artifacts/web/. If Chromium cannot start, every test fails with the reason.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebIfStale, launchChromium, repoRoot, startExplorerServer, type Browser, type ExplorerServer } from '../../scripts/bench/browser-bench.js';
 import type { GraphBatch } from '../../server/model/types.js';
+import { readTree, unzipToDir } from '../support/unzip.js';
 
 const TRIVY = 'pkg:githubactions/aquasecurity/trivy-action@0.33.1';
 const LITELLM = 'pkg:pypi/litellm@1.82.8';
@@ -83,6 +84,29 @@ async function openPage(browser: Browser, url: string): Promise<{ page: Page; wa
   await page.goto(url);
   await page.evaluate(() => (window as any).blast.ready);
   return { page, watch };
+}
+
+/** Records every text #export-status shows from now on (progress is transient; a MutationObserver sees each). */
+async function recordExportStatus(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const el = document.getElementById('export-status')!;
+    const seen: string[] = ((window as any).__exportStatus = []);
+    new MutationObserver(() => seen.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+  });
+  return () => page.evaluate(() => (window as any).__exportStatus as string[]);
+}
+
+/** Clicks "Export report", waits for the download, and returns the saved archive's files. */
+async function exportReport(page: Page): Promise<{ fileName: string; files: Map<string, Buffer> }> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-report')]);
+  const archive = readFileSync((await dl.path())!);
+  expect(archive.subarray(0, 4).toString('hex')).toBe('504b0304');
+  const dir = unzipToDir(archive);
+  try {
+    return { fileName: dl.suggestedFilename(), files: readTree(dir) };
+  } finally {
+    rmSync(dirname(dir), { recursive: true, force: true });
+  }
 }
 
 async function cspViolations(page: Page): Promise<string[]> {
@@ -314,6 +338,33 @@ describe('web explorer in Chromium', () => {
     await page.close();
   }, TEST_MS);
 
+  it('“Export report” downloads the walk’s export as a ZIP with the PDF report, and shows errors', async () => {
+    const { page, watch } = await openPage(browser, `${server.origin}/?seed=${TRIVY}&t=2030-01-01T00:00:00Z`);
+    await page.evaluate(() => (window as any).blast.walkFinished());
+    const statuses = await recordExportStatus(page);
+    const { fileName, files } = await exportReport(page);
+    expect(fileName).toMatch(/^blast-radius-pkg_githubactions_aquasecurity_trivy-action_0\.33\.1-\d{8}T\d{6}(\.\d+)?Z\.zip$/);
+    expect(files.get('report.pdf')!.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8'));
+    expect(manifest.parameters.seeds.map((s: { id: string }) => s.id)).toEqual([TRIVY]);
+    const customers = JSON.parse(files.get('blast-radius.json')!.toString('utf8')).customers.map((c: { id: string }) => c.id);
+    expect(customers).toEqual(trivy.customers.map((c) => c.id));
+    await expect.poll(() => page.textContent('#export-status')).toMatch(/^Saved blast-radius-.*\.zip \((\d+ KB|\d+\.\d MB)\): \d+ nodes reached, \d+ customers\.$/);
+    expect((await statuses())[0]).toBe('Preparing export…');
+    expect(await page.isDisabled('#export-report')).toBe(false);
+    await shot(page, '10a-export-report');
+
+    // A seed the graph does not hold: the server's NOT_FOUND, shown under the button.
+    await page.goto(`${server.origin}/?seed=pkg:pypi/no-such-package@1.0.0`);
+    await page.evaluate(() => (window as any).blast.ready);
+    await page.click('#export-report');
+    await expect.poll(() => page.textContent('#export-status')).toContain('Not found: seeds: no seed is in the graph: pkg:pypi/no-such-package@1.0.0');
+    expect(await page.getAttribute('#export-status', 'class')).toContain('error');
+    expect(watch.errors).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
+    await page.close();
+  }, TEST_MS);
+
   it('expands a neighbourhood, and draws a neighbourhood view with a force layout', async () => {
     const { page, watch } = await openPage(browser, `${server.origin}/?seed=${LITELLM}&t=2030-01-01T00:00:00Z&sel=svc:labelwise/llm-gateway`);
     await page.evaluate(() => (window as any).blast.walkFinished());
@@ -420,6 +471,24 @@ describe('web explorer with bearer tokens', () => {
     const marked = await gql<{ node: { compromised: boolean; compromisedAt: string } }>(server, 'query { node(id: "svc:labelwise/web-ci") { compromised compromisedAt } }', {}, 'analyst-token');
     expect(marked.node).toEqual({ compromised: true, compromisedAt: '2026-03-19T22:30:00Z' });
     await shot(page, '13-marked-and-rewalked');
+    await page.close();
+  }, TEST_MS);
+
+  it('exports a report with the saved token (the download needs it too)', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.origin}/?seed=${LITELLM}&t=2030-01-01T00:00:00Z`);
+    await page.evaluate(() => localStorage.setItem('blast.token', 'viewer-token'));
+    await page.reload();
+    await page.evaluate(() => (window as any).blast.walkFinished());
+    const { files } = await exportReport(page);
+    expect([...files.keys()]).toContain('report.pdf');
+    expect(JSON.parse(files.get('manifest.json')!.toString('utf8')).parameters.seeds.map((s: { id: string }) => s.id)).toEqual([LITELLM]);
+    // Without a token the server refuses, and the page says why.
+    await page.evaluate(() => localStorage.removeItem('blast.token'));
+    await page.reload();
+    await page.evaluate(() => (window as any).blast.ready);
+    await page.click('#export-report');
+    await expect.poll(() => page.textContent('#export-status')).toContain('This server needs an access token');
     await page.close();
   }, TEST_MS);
 });

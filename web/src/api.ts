@@ -2,7 +2,7 @@
  * The GraphQL client: one POST to /graphql per operation, JSON in and out, the bearer token when one
  * is set, and errors turned into ApiError with the server's stable `extensions.code`.
  */
-import type { ApiEdge, ApiNode, BlastRadius, Confidence, Neighborhood, NodeKind, PathHop } from './types.js';
+import type { ApiEdge, ApiNode, BlastRadius, Confidence, ExportDownload, Neighborhood, NodeKind, PathHop } from './types.js';
 
 export class ApiError extends Error {
   constructor(
@@ -167,15 +167,56 @@ export class ApiClient {
     customers { id name firstExposedAt reasons { via path { ${hop} } } node { id props } }
   }
 }`;
-    const opts: Record<string, unknown> = {};
-    if (options.minConfidence && options.minConfidence !== 'possible') opts.minConfidence = options.minConfidence;
-    if (options.maxHops !== undefined && options.maxHops !== null) opts.maxHops = options.maxHops;
     const data = await this.request<{ blastRadius: BlastRadius }>(
       query,
-      { seeds: seeds.map((s) => ({ id: s.id, ...(s.at ? { at: s.at } : {}) })), options: opts },
+      { seeds: seeds.map((s) => ({ id: s.id, ...(s.at ? { at: s.at } : {}) })), options: walkOptions(options) },
       signal,
     );
     return data.blastRadius;
+  }
+
+  /**
+   * Renders the blast radius's export (report, PDF, CSV, JSON, graph files, customer packs, VEX,
+   * manifest) into one ZIP on the server; returns where to fetch it (`downloadFile`).
+   */
+  async exportBlastRadius(
+    seeds: Array<{ id: string; at?: string | null }>,
+    options: { minConfidence?: Confidence; maxHops?: number | null } = {},
+    signal?: AbortSignal,
+  ): Promise<ExportDownload> {
+    const data = await this.request<{ exportBlastRadius: ExportDownload }>(
+      `mutation ExportBlastRadius($seeds: [SeedInput!], $options: BlastOptions) {
+  exportBlastRadius(seeds: $seeds, options: $options) { url fileName bytes sha256 affectedCount customerCount expiresAt }
+}`,
+      { seeds: seeds.map((s) => ({ id: s.id, ...(s.at ? { at: s.at } : {}) })), options: walkOptions(options) },
+      signal,
+    );
+    return data.exportBlastRadius;
+  }
+
+  /**
+   * GETs a file this server made (an export's `url`) with the bearer token, as a Blob. A plain link
+   * cannot carry the token, hence fetch and then a local download of the Blob.
+   */
+  async downloadFile(url: string, signal?: AbortSignal): Promise<Blob> {
+    const token = this.token();
+    let response: Response;
+    try {
+      response = await this.fetchFn(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: signal ?? null });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      throw new ApiError(`the server did not answer (${(err as Error).message})`, 'NETWORK');
+    }
+    if (!response.ok) {
+      let first: { message?: string; extensions?: { code?: string } } | undefined;
+      try {
+        first = ((await response.json()) as { errors?: Array<typeof first> }).errors?.[0];
+      } catch {
+        first = undefined;
+      }
+      throw new ApiError(first?.message ?? `the server answered ${response.status} ${response.statusText}`.trim(), first?.extensions?.code ?? `HTTP_${response.status}`);
+    }
+    return response.blob();
   }
 
   async neighborhood(id: string, hops = 1): Promise<Neighborhood | null> {
@@ -198,4 +239,12 @@ export class ApiClient {
     );
     return data.markCompromised;
   }
+}
+
+/** The walk's options as BlastOptions: only what differs from the server's defaults. */
+function walkOptions(options: { minConfidence?: Confidence; maxHops?: number | null }): Record<string, unknown> {
+  const opts: Record<string, unknown> = {};
+  if (options.minConfidence && options.minConfidence !== 'possible') opts.minConfidence = options.minConfidence;
+  if (options.maxHops !== undefined && options.maxHops !== null) opts.maxHops = options.maxHops;
+  return opts;
 }

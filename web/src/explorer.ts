@@ -95,6 +95,7 @@ function describeError(err: unknown): { title: string; detail: string; code: str
       STORE_UNAVAILABLE: 'The graph store is unavailable',
       TOO_LARGE: 'The answer would be too large',
       TIMEOUT: 'The server took too long',
+      TOO_BUSY: 'The server is busy with other exports',
     };
     return { title: titles[err.code] ?? 'Something went wrong', detail: err.message, code: err.code };
   }
@@ -162,7 +163,7 @@ export class Explorer {
         'search-results', 'seed-list', 'start-input', 'walk-button', 'auth', 'token-input', 'token-save', 'token-clear', 'auth-info',
         'kind-filters', 'conf-select', 'hops-input', 'versions-select', 'fit-button', 'relayout-button', 'clear-highlight', 'export-png',
         'export-json', 'export-csv', 'copy-link', 'legend', 'customer-list', 'customer-count', 'details-body', 'reached', 'reached-list',
-        'reached-count', 'announcer', 'depth-select', 'back-to-walk', 'token-form',
+        'reached-count', 'announcer', 'depth-select', 'back-to-walk', 'token-form', 'export-report', 'export-status',
       ].map((id) => [id, $(id)]),
     );
   }
@@ -1243,6 +1244,7 @@ export class Explorer {
     });
     els['clear-highlight']!.addEventListener('click', () => this.focusCustomer(null));
     // Export
+    els['export-report']!.addEventListener('click', () => void this.exportReport());
     els['export-png']!.addEventListener('click', () => void this.exportPng());
     els['export-json']!.addEventListener('click', () => download(`${this.fileStem()}.json`, new Blob([`${JSON.stringify(this.viewExport(), null, 2)}\n`], { type: 'application/json' })));
     els['export-csv']!.addEventListener('click', () => download(`${this.fileStem()}.csv`, new Blob([viewCsv(this.viewExport())], { type: 'text/csv' })));
@@ -1344,6 +1346,43 @@ export class Explorer {
     });
   }
 
+  /**
+   * "Export report": the server renders the walk's export (seeds, start and settings as shown) into
+   * one ZIP; the page fetches it with the token and saves it. Progress and errors show under the
+   * button; the walk itself is left alone.
+   */
+  async exportReport(): Promise<void> {
+    const button = this.els['export-report'] as HTMLButtonElement;
+    if (this.state.seeds.length === 0) {
+      this.exportStatus('Pick a seed first: the report covers the walk’s seeds and settings.', 'error');
+      return;
+    }
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    this.exportStatus('Preparing export…', 'busy');
+    try {
+      const seeds = this.state.seeds.map((id) => ({ id, at: this.state.at }));
+      const made = await this.api.exportBlastRadius(seeds, { minConfidence: this.state.minConfidence, maxHops: this.state.maxHops });
+      this.exportStatus(`Downloading ${made.fileName}…`, 'busy');
+      const blob = await this.api.downloadFile(made.url);
+      download(made.fileName, blob);
+      this.exportStatus(`Saved ${made.fileName} (${formatSize(made.bytes)}): ${made.affectedCount} nodes reached, ${made.customerCount} customers.`, 'done');
+      this.announce('Export report saved.');
+    } catch (err) {
+      const e = describeError(err);
+      this.exportStatus(`${e.title}: ${e.detail}`, 'error');
+    } finally {
+      button.disabled = false;
+      button.removeAttribute('aria-busy');
+    }
+  }
+
+  private exportStatus(text: string, kind: 'busy' | 'done' | 'error'): void {
+    const el = this.els['export-status']!;
+    el.textContent = text;
+    el.className = `export-status ${kind}`;
+  }
+
   async exportPng(): Promise<Blob> {
     const cy = this.cy;
     const bb = cy.elements(':visible').boundingBox();
@@ -1364,6 +1403,13 @@ export class Explorer {
 
 function formatJson(v: Json): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** A byte count for people: `812 KB`, `3.4 MB`. */
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** datetime-local value (read as UTC) -> ISO; '' -> null. */

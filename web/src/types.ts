@@ -98,6 +98,18 @@ export interface BlastRadius {
   customers: AffectedCustomer[];
 }
 
+/** What `exportBlastRadius` answers (the fields the explorer asks for). */
+export interface ExportDownload {
+  /** Root-relative URL of the ZIP; needs the same bearer token. */
+  url: string;
+  fileName: string;
+  bytes: number;
+  sha256: string;
+  affectedCount: number;
+  customerCount: number;
+  expiresAt: string;
+}
+
 export interface Neighborhood {
   center: ApiNode;
   nodes: ApiNode[];

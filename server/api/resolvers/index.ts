@@ -2,6 +2,7 @@
 import { adminResolvers } from './admin.js';
 import { blastRadiusResolvers } from './blast-radius.js';
 import { compromiseResolvers } from './compromise.js';
+import { exportDownloadResolvers } from './export-download.js';
 import { incidentResolvers } from './incident.js';
 import { ingestResolvers } from './ingest.js';
 import { neighborhoodResolvers } from './neighborhood.js';
@@ -21,6 +22,7 @@ const DOMAINS: ResolverMap[] = [
   neighborhoodResolvers,
   pathResolvers,
   blastRadiusResolvers,
+  exportDownloadResolvers,
   incidentResolvers,
   ingestResolvers,
   compromiseResolvers,

@@ -32,7 +32,7 @@ describe('layouts', () => {
     cy.destroy();
   });
 
-  it('hopColumns spreads a big hop over sub-columns and stays fast at 5,000 nodes', () => {
+  it('hopColumns spreads a big hop over sub-columns at 5,000 nodes', () => {
     const nodes: ViewGraph['nodes'] = [{ id: 's', kind: 'PackageVersion', name: 's', seed: true, reached: true, t: null, firstExposedAt: null, hops: 0, confidence: 'confirmed' }];
     const edges: ViewGraph['edges'] = [];
     for (let i = 0; i < 5000; i++) {
@@ -41,9 +41,9 @@ describe('layouts', () => {
       nodes.push({ id: `n${i}`, kind: 'Service', name: `n${i}`, seed: false, reached: true, t: i, firstExposedAt: null, hops, confidence: 'confirmed' });
       edges.push({ id: `${from}|HOLDS|n${i}`, from, to: `n${i}`, kind: 'HOLDS', t: i, arrival: null, h: hops, confidence: 'confirmed', confidenceExact: true, compromiseDirection: true });
     }
-    const started = performance.now();
+    // Its speed is measured by the browser benchmark (scripts/bench/browser-bench.ts), not here.
     const pos = hopColumns({ nodes, edges }, { maxRows: 40 });
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(pos.size).toBe(nodes.length);
     // 1,000 nodes per hop, at most 40 rows (46 px apart) per column.
     expect(Math.max(...[...pos.values()].map((p) => Math.abs(p.y)))).toBeLessThanOrEqual(20 * 46);
     expect(chooseLayered(5001)).toBe('columns');

@@ -21,6 +21,8 @@ export interface StoreBenchRow {
   ingestRecordsPerSecond: number;
   radiusMedianMs: number;
   radiusP95Ms: number;
+  /** CPU time of the process (all threads) per blast radius: less sensitive to other load. */
+  radiusCpuMedianMs: number;
   meanReached: number;
   floorMedianMs: number;
   naiveCypherMedianMs: number | 'timeout' | 'n/a';
@@ -40,6 +42,7 @@ export async function runStoreBench(opts: { sizes?: SizeName[]; stores?: StoreBa
     const csr = buildCsr(plan.batches());
     const seeds = chooseSeeds(csr, plan.popularVersions);
     log(`[${size}] ${csr.ids.length} nodes, ${csr.targets.length} propagation edges; seeds ${seeds.map((s) => s.id).join(' ')}`);
+    floorReach(csr, [seeds[0]!.id]); // warm-up, as for the engine
     const floorTimes = seeds.map((s) => time(() => floorReach(csr, [s.id])));
     for (const backend of stores) {
       const { store, cleanup } = await freshStore(backend);
@@ -57,12 +60,16 @@ export async function runStoreBench(opts: { sizes?: SizeName[]; stores?: StoreBa
         const stats = await store.stats();
         log(`[${size}/${backend}] ingested ${stats.totalNodes} nodes + ${stats.totalEdges} edges in ${ingestSeconds.toFixed(1)} s`);
         const radius: number[] = [];
+        const radiusCpu: number[] = [];
         let reached = 0;
         await computeBlastRadius(store, [{ id: seeds[0]!.id }], {}); // warm-up
         for (const seed of seeds) {
           const t0 = performance.now();
+          const cpu0 = process.cpuUsage();
           const result = await computeBlastRadius(store, [{ id: seed.id }], {});
           radius.push(performance.now() - t0);
+          const cpu = process.cpuUsage(cpu0);
+          radiusCpu.push((cpu.user + cpu.system) / 1000);
           reached += result.affected.length;
           log(`[${size}/${backend}]   ${seed.id}: ${result.affected.length} affected (floor ${seed.reach - 1}) in ${radius.at(-1)!.toFixed(0)} ms`);
         }
@@ -76,6 +83,7 @@ export async function runStoreBench(opts: { sizes?: SizeName[]; stores?: StoreBa
           ingestRecordsPerSecond: Math.round((stats.totalNodes + stats.totalEdges) / ingestSeconds),
           radiusMedianMs: round(percentile(radius, 50)),
           radiusP95Ms: round(percentile(radius, 95)),
+          radiusCpuMedianMs: round(percentile(radiusCpu, 50)),
           meanReached: Math.round(reached / seeds.length),
           floorMedianMs: round(percentile(floorTimes, 50)),
           naiveCypherMedianMs: naive,
@@ -137,11 +145,11 @@ function round(n: number): number {
 }
 
 export function storeBenchTable(rows: StoreBenchRow[]): string {
-  const head = '| store | size | nodes | edges | ingest s | ingest rec/s | radius p50 ms | radius p95 ms | reached | floor p50 ms | naive Cypher p50 ms | peak RSS MB |';
-  const sep = '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const head = '| store | size | nodes | edges | ingest s | ingest rec/s | radius p50 ms | radius p95 ms | radius CPU p50 ms | reached | floor p50 ms | naive Cypher p50 ms | peak RSS MB |';
+  const sep = '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const lines = rows.map(
     (r) =>
-      `| ${r.store} | ${r.size} | ${r.nodes} | ${r.edges} | ${r.ingestSeconds} | ${r.ingestRecordsPerSecond} | ${r.radiusMedianMs} | ${r.radiusP95Ms} | ${r.meanReached} | ${r.floorMedianMs} | ${r.naiveCypherMedianMs} | ${r.peakRssMb} |`,
+      `| ${r.store} | ${r.size} | ${r.nodes} | ${r.edges} | ${r.ingestSeconds} | ${r.ingestRecordsPerSecond} | ${r.radiusMedianMs} | ${r.radiusP95Ms} | ${r.radiusCpuMedianMs} | ${r.meanReached} | ${r.floorMedianMs} | ${r.naiveCypherMedianMs} | ${r.peakRssMb} |`,
   );
   return [head, sep, ...lines].join('\n');
 }

@@ -280,11 +280,7 @@ export class EmbeddedStore implements GraphStore {
 
   async propagation(ids: readonly string[]): Promise<PropagationStep[]> {
     if (ids.length === 0) return [];
-    return this.guard(() => {
-      const index = this.propagationIndex(ids.length);
-      if (index) return index.steps(ids);
-      return this.propagationBySql(ids);
-    });
+    return this.guard(() => this.propagationBySql(ids));
   }
 
   async propagationColumns(ids: readonly string[]): Promise<PropagationColumns> {

@@ -1,8 +1,8 @@
 /**
- * An in-memory propagation index for the embedded store: what `propagation()` answers, for the whole
- * graph, built with a few sequential scans and then served without SQL, JSON parsing per step, or
- * string lookups beyond one Map hit per asked id. A blast radius over a million-node graph asks for
- * hundreds of thousands of nodes' steps; through SQL each step costs tens of microseconds.
+ * An in-memory propagation index for the embedded store: what `propagationColumns()` answers, for the
+ * whole graph, built with a few sequential scans and then served without SQL, JSON parsing per step,
+ * or string lookups beyond one Map hit per asked id. A blast radius over a million-node graph asks
+ * for hundreds of thousands of nodes' steps; through SQL each step costs tens of microseconds.
  *
  * Layout (compressed sparse rows):
  * - nodes are numbered by their rank in `ORDER BY id` (SQLite BINARY order), so sorting asked ids is
@@ -10,21 +10,21 @@
  *   (interned), compromised, hash;
  * - propagation edges (forward kinds by their `src`, reverse kinds by their `dst`) are grouped per
  *   leaving node in `ORDER BY key` order; per edge: both endpoints, kind, access, confidence, since,
- *   until, sources, firstIngestedAt (interned) and hash. The key is rebuilt on demand: it is
- *   edgeKey(from, kind, to, access) by construction (model/record.ts mergeEdge writes it so).
+ *   until, sources and firstIngestedAt (interned). No key or hash: the engine rebuilds the key of
+ *   the few edges it shows (edgeKey(from, kind, to, access) by construction), and record-level
+ *   `propagation()` is answered by SQL.
  *
- * Answers are exactly what the SQL path returns: same steps, same order, deep-equal records with the
- * same key order and absent (not undefined) optional fields. Edge records are fresh per call; far
- * nodes and parsed sources are built once and shared between calls, so they are frozen.
+ * Answers are exactly what the SQL path returns, in columns: same steps, same order, deep-equal far
+ * node records. Far nodes and parsed sources are built once and shared between calls, so they are
+ * frozen.
  *
  * The index describes one committed state: the store drops it when it writes and when
  * `PRAGMA data_version` says another connection committed.
  */
 import type Database from 'better-sqlite3';
-import { ACCESS_LEVELS, CONFIDENCES, EDGE_KINDS, NODE_KINDS, PROPAGATION, type Access, type Confidence, type EdgeKind, type NodeKind } from '../../model/kinds.js';
-import type { StoredEdge, StoredNode } from '../../model/record.js';
+import { ACCESS_LEVELS, CONFIDENCES, EDGE_KINDS, NODE_KINDS, PROPAGATION, type NodeKind } from '../../model/kinds.js';
+import type { StoredNode } from '../../model/record.js';
 import type { Json, Props, Source } from '../../model/types.js';
-import type { PropagationStep } from '../graph-store.js';
 import { emptyColumns, type PropagationColumns } from '../propagation-columns.js';
 
 /** Rows per scan statement: bounded memory; small enough that the rows die young. */
@@ -171,7 +171,7 @@ export class PropagationIndex {
     const edgeScan = db
       .prepare(
         `SELECT rowid, src, dst, ${caseOf('kind', EDGE_KINDS)}, ${caseOf('access', ACCESS_LEVELS, 1)}, since, until,
-           ${caseOf('confidence', CONFIDENCES, 1)}, sources, first_ingested_at, hash
+           ${caseOf('confidence', CONFIDENCES, 1)}, sources, first_ingested_at
          FROM edges WHERE rowid > ? AND kind IN (${PROPAGATING.map((k) => `'${k}'`).join(', ')})
          ORDER BY rowid LIMIT ${SCAN_CHUNK}`,
       )
@@ -200,8 +200,6 @@ export class PropagationIndex {
         e.until[m] = text(r[6] as string | null);
         e.sources[m] = sourceText(r[8] as string);
         e.firstIngestedAt[m] = text(r[9] as string);
-        e.hashes[m] = r[10] as string;
-        e.shape[m] = (r[5] === null ? 0 : SINCE) | (r[6] === null ? 0 : UNTIL) | (confidence === 0 ? 0 : CONFIDENCE) | (access === 0 ? 0 : ACCESS);
         m++;
       }
       after = rows[rows.length - 1]![0] as number;
@@ -227,31 +225,10 @@ export class PropagationIndex {
     return new PropagationIndex(version, stats, nodeOf, n, edges, offsets, texts, sourceTexts);
   }
 
-  /** The steps leaving the given nodes, ordered by (from, edge key): what the SQL path answers. */
-  steps(ids: readonly string[]): PropagationStep[] {
-    const asked = new Int32Array(ids.length);
-    let k = 0;
-    for (const id of ids) {
-      const u = this.nodeOf.get(id);
-      if (u !== undefined) asked[k++] = u;
-    }
-    const origins = asked.subarray(0, k).sort();
-    const { e, offsets } = this;
-    const out: PropagationStep[] = [];
-    let prev = NONE;
-    for (const u of origins) {
-      if (u === prev) continue;
-      prev = u;
-      const from = this.n.ids[u]!;
-      for (let i = offsets[u]!, end = offsets[u + 1]!; i < end; i++) {
-        const far = DIRECTION[e.kind[i]!] === FORWARD ? e.dst[i]! : e.src[i]!;
-        out.push({ from, edge: this.edge(i), to: this.node(far) });
-      }
-    }
-    return out;
-  }
-
-  /** The same steps as `steps(ids)`, in columns (store/propagation-columns.ts); no edge records built. */
+  /**
+   * The steps leaving the given nodes, ordered by (from, edge key), in columns
+   * (store/propagation-columns.ts): what the SQL path answers, without building edge records.
+   */
   columns(ids: readonly string[]): PropagationColumns {
     const position = new Map<number, number>();
     ids.forEach((id, i) => {
@@ -291,30 +268,6 @@ export class PropagationIndex {
       }
     }
     return { ...c, numbers: { numbering: this, size: this.n.ids.length, of: Int32Array.from(numbers) } };
-  }
-
-  /** Same fields and key order as rows.ts edgeFromRaw: optional fields absent, not undefined. */
-  private edge(i: number): StoredEdge {
-    const e = this.e;
-    const from = this.n.ids[e.src[i]!]!;
-    const kind = EDGE_KINDS[e.kind[i]!]!;
-    const to = this.n.ids[e.dst[i]!]!;
-    const access = ACCESS_OR_NONE[e.access[i]!]!;
-    const key = `${from}|${kind}|${to}|${access}`;
-    return edgeRecord(
-      e.shape[i]!,
-      from,
-      kind,
-      to,
-      this.texts[e.since[i]!]!,
-      this.texts[e.until[i]!]!,
-      CONFIDENCE_OR_NONE[e.confidence[i]!] as Confidence,
-      access as Access,
-      this.sources(e.sources[i]!),
-      key,
-      this.texts[e.firstIngestedAt[i]!]!,
-      e.hashes[i]!,
-    );
   }
 
   /** Same fields and key order as rows.ts nodeFromRaw; built once, shared, frozen. */
@@ -379,9 +332,6 @@ interface EdgeColumns {
   firstIngestedAt: Int32Array;
   /** Interned sources text. */
   sources: Int32Array;
-  /** SINCE | UNTIL | CONFIDENCE | ACCESS: which optional fields the edge has. */
-  shape: Uint8Array;
-  hashes: string[];
 }
 
 function edgeColumns(cap: number): EdgeColumns {
@@ -396,8 +346,6 @@ function edgeColumns(cap: number): EdgeColumns {
     until: new Int32Array(cap),
     firstIngestedAt: new Int32Array(cap),
     sources: new Int32Array(cap),
-    shape: new Uint8Array(cap),
-    hashes: new Array<string>(cap),
   };
 }
 
@@ -415,8 +363,6 @@ function permuted(e: EdgeColumns, order: Int32Array): EdgeColumns {
     out.until[j] = e.until[i]!;
     out.firstIngestedAt[j] = e.firstIngestedAt[i]!;
     out.sources[j] = e.sources[i]!;
-    out.shape[j] = e.shape[i]!;
-    out.hashes[j] = e.hashes[i]!;
   }
   return out;
 }
@@ -450,66 +396,4 @@ function deepFreeze<T extends Json>(value: T): T {
     Object.freeze(value);
   }
   return value;
-}
-
-/** By code: '' for absent (0), then the closed list. */
-const ACCESS_OR_NONE: readonly string[] = ['', ...ACCESS_LEVELS];
-const CONFIDENCE_OR_NONE: readonly string[] = ['', ...CONFIDENCES];
-const SINCE = 1;
-const UNTIL = 2;
-const CONFIDENCE = 4;
-const ACCESS = 8;
-
-/**
- * A StoredEdge with exactly the optional fields `shape` names, in mergeEdge's key order. One object
- * literal per shape: several times faster than adding the optional fields one by one.
- */
-function edgeRecord(
-  shape: number,
-  from: string,
-  kind: EdgeKind,
-  to: string,
-  since: string,
-  until: string,
-  confidence: Confidence,
-  access: Access,
-  sources: Source[],
-  key: string,
-  firstIngestedAt: string,
-  hash: string,
-): StoredEdge {
-  switch (shape) {
-    case 0:
-      return { from, kind, to, sources, key, firstIngestedAt, hash };
-    case 1:
-      return { from, kind, to, since, sources, key, firstIngestedAt, hash };
-    case 2:
-      return { from, kind, to, until, sources, key, firstIngestedAt, hash };
-    case 3:
-      return { from, kind, to, since, until, sources, key, firstIngestedAt, hash };
-    case 4:
-      return { from, kind, to, confidence, sources, key, firstIngestedAt, hash };
-    case 5:
-      return { from, kind, to, since, confidence, sources, key, firstIngestedAt, hash };
-    case 6:
-      return { from, kind, to, until, confidence, sources, key, firstIngestedAt, hash };
-    case 7:
-      return { from, kind, to, since, until, confidence, sources, key, firstIngestedAt, hash };
-    case 8:
-      return { from, kind, to, access, sources, key, firstIngestedAt, hash };
-    case 9:
-      return { from, kind, to, since, access, sources, key, firstIngestedAt, hash };
-    case 10:
-      return { from, kind, to, until, access, sources, key, firstIngestedAt, hash };
-    case 11:
-      return { from, kind, to, since, until, access, sources, key, firstIngestedAt, hash };
-    case 12:
-      return { from, kind, to, confidence, access, sources, key, firstIngestedAt, hash };
-    case 13:
-      return { from, kind, to, since, confidence, access, sources, key, firstIngestedAt, hash };
-    case 14:
-      return { from, kind, to, until, confidence, access, sources, key, firstIngestedAt, hash };
-    default:
-      return { from, kind, to, since, until, confidence, access, sources, key, firstIngestedAt, hash };
-  }
 }

@@ -75,6 +75,16 @@ const DENSE = 384;
 /** Every UTF-16 code unit has a slot in the per-character tables. */
 const CODES = 0x10000;
 
+/** A string's TJ operand bytes (without the brackets) and its document-level width. */
+interface LaidText {
+  tj: Uint8Array;
+  width: number;
+}
+
+/** Longest string and most strings per font and size whose layout is remembered. */
+const LAID_MAX = 200;
+const LAID_ENTRIES = 50_000;
+
 /** Glyph metrics of one standard font by character code, filled lazily from the font's own lookups. */
 class FontMetrics {
   private readonly glyph: string[] = new Array<string>(CODES).fill('');
@@ -162,33 +172,57 @@ class FontMetrics {
    * the hex codes, cut after each glyph whose kerning is not zero, each piece followed by minus
    * that kerning; and the document-level width of the string.
    */
-  /** The document-level width of the string `line` last laid out. */
-  lastWidth = 0;
+  /** Laid-out short strings by size: a report repeats kinds, times, edges and seed ids on every row. */
+  private readonly laidCache = new Map<number, Map<string, LaidText>>();
+
+  /** The TJ operand and width of a string (see `line`), remembered for strings up to LAID_MAX characters. */
+  laid(text: string, size: number): LaidText {
+    let bySize = this.laidCache.get(size);
+    if (!bySize) this.laidCache.set(size, (bySize = new Map()));
+    let laid = bySize.get(text);
+    if (laid === undefined) {
+      const sink = new ContentSink(text.length * 2 + 16);
+      const width = this.line(sink, text, size);
+      laid = { tj: sink.take(), width };
+      if (text.length <= LAID_MAX) {
+        if (bySize.size >= LAID_ENTRIES) bySize.clear();
+        bySize.set(text, laid);
+      }
+    }
+    return laid;
+  }
 
   /**
-   * The TJ operand pdfkit's _fragment builds (its positions have no offsets for standard fonts):
-   * the hex codes, cut after each glyph whose kerning is not zero, each piece followed by minus
-   * that kerning. Sets `lastWidth`.
+   * Writes the TJ operand pdfkit's _fragment builds (its positions have no offsets for standard
+   * fonts): the hex codes, cut after each glyph whose kerning is not zero, each piece followed by
+   * minus that kerning. Returns the document-level width of the string.
    */
-  line(text: string, size: number): string {
-    let tj = '';
-    let hex = '';
+  line(sink: ContentSink, text: string, size: number): number {
     let width = 0;
+    let pieces = 0;
+    let open = false;
     const n = text.length;
     for (let i = 0; i < n; i++) {
       const code = text.charCodeAt(i);
       const w = this.widthOf(code);
       const xAdvance = w + this.kernAt(text, i, code);
       width += xAdvance;
-      hex += this.hex[code]!;
+      if (!open) {
+        if (pieces > 0) sink.byte(0x20);
+        sink.byte(0x3c); // <
+        open = true;
+      }
+      sink.ascii(this.hex[code]!);
       const adjust = xAdvance - w;
       if (adjust !== 0 || i === n - 1) {
-        tj += `${tj === '' ? '' : ' '}<${hex}> ${num(-adjust)}`;
-        hex = '';
+        sink.byte(0x3e); // >
+        sink.byte(0x20);
+        sink.ascii(String(num(-adjust)));
+        open = false;
+        pieces++;
       }
     }
-    this.lastWidth = docWidth(width * (size / 1000), n);
-    return tj;
+    return docWidth(width * (size / 1000), n);
   }
 }
 
@@ -232,9 +266,76 @@ export function speedUpCurrentFont(pdf: Pdf): boolean {
 }
 
 /**
- * Keeps each page's content operators as text until the page ends, then writes them as one buffer
- * (pdfkit writes each operator plus `\n` as its own buffer; the bytes are the same). Applies to the
- * current page and every page added later.
+ * A page's content stream while the page is open: bytes in one growing buffer. pdfkit writes each
+ * operator as its own Uint8Array with `\n` after it; this writes the same bytes in place.
+ */
+class ContentSink {
+  private buf: Buffer;
+  private len = 0;
+
+  constructor(capacity = 1 << 15) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
+
+  private reserve(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+    this.buf.copy(bigger, 0, 0, this.len);
+    this.buf = bigger;
+  }
+
+  byte(b: number): void {
+    this.reserve(1);
+    this.buf[this.len++] = b;
+  }
+
+  /** Text as pdfkit's fromBinaryString writes it: the low byte of each UTF-16 code unit ('latin1'). */
+  ascii(text: string): void {
+    const n = text.length;
+    this.reserve(n);
+    if (n > 64) {
+      this.len += this.buf.write(text, this.len, 'latin1');
+      return;
+    }
+    // Short pieces (hex codes, numbers) are most of a page: a loop beats Buffer#write's call overhead.
+    const buf = this.buf;
+    let len = this.len;
+    for (let i = 0; i < n; i++) buf[len++] = text.charCodeAt(i) & 0xff;
+    this.len = len;
+  }
+
+  bytes(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.buf.set(bytes, this.len);
+    this.len += bytes.length;
+  }
+
+  /** An operator written through pdfkit's addContent: its text and `\n`. */
+  operator(text: string): void {
+    this.ascii(text);
+    this.byte(0x0a);
+  }
+
+  get empty(): boolean {
+    return this.len === 0;
+  }
+
+  /** The bytes so far, handed over; the sink starts again empty. */
+  take(): Uint8Array {
+    const out = this.buf.subarray(0, this.len);
+    this.buf = Buffer.allocUnsafe(1 << 12);
+    this.len = 0;
+    return out;
+  }
+}
+
+/** The open sink of each page content stream this module buffers. */
+const sinks = new WeakMap<object, ContentSink>();
+
+/**
+ * Keeps each page's content stream in a ContentSink until the page ends, then hands it to pdfkit
+ * as one buffer (pdfkit makes one per operator; the bytes are the same). Applies to the current
+ * page and every page added later.
  */
 export function bufferPageContent(pdf: Pdf): void {
   const doc = pdf as unknown as PdfInternals;
@@ -243,25 +344,24 @@ export function bufferPageContent(pdf: Pdf): void {
     if (!content || typeof content.write !== 'function' || typeof content.finalize !== 'function') return;
     const write = content.write.bind(content);
     const finalize = content.finalize.bind(content);
-    let pending: string[] = [];
+    const sink = new ContentSink();
     const flush = () => {
-      if (pending.length === 0) return;
-      // 'latin1' keeps the low byte of each code unit, as pdfkit's fromBinaryString does.
-      write(Buffer.from(pending.join(''), 'latin1'));
-      pending = [];
+      if (!sink.empty) write(sink.take());
     };
     content.write = (chunk: unknown) => {
       if (chunk instanceof Uint8Array) {
         flush();
         write(chunk);
       } else {
-        pending.push((chunk as string) + '\n');
+        // pdfkit writes `chunk + '\n'`; the same conversion to text, then the line end.
+        sink.operator(typeof chunk === 'string' ? chunk : (chunk as string) + '');
       }
     };
     content.finalize = () => {
       flush();
       finalize();
     };
+    sinks.set(content, sink);
   };
   patch();
   doc.on('pageAdded', patch);
@@ -298,9 +398,22 @@ function fragment(doc: PdfInternals, m: FontMetrics, raw: string, x: number, y: 
     if (xText.size > 1000) xText.clear();
     xText.set(x, (xs = String(num(x))));
   }
-  const tj = m.line(text, size);
-  doc.addContent(`${head}${xs} ${num(page.height - y - dy)}${tf}${tj}] TJ\nET\nQ`);
-  return m.lastWidth;
+  const sink = sinks.get(page.content);
+  if (!sink) {
+    // Not a buffered page: the same operators through pdfkit.
+    const { tj, width } = m.laid(text, size);
+    doc.addContent(`${head}${xs} ${num(page.height - y - dy)}${tf}${Buffer.from(tj).toString('latin1')}] TJ\nET\nQ`);
+    return width;
+  }
+  sink.ascii(head);
+  sink.ascii(xs);
+  sink.byte(0x20);
+  sink.ascii(String(num(page.height - y - dy)));
+  sink.ascii(tf);
+  const { tj, width } = m.laid(text, size);
+  sink.bytes(tj);
+  sink.operator('] TJ\nET\nQ');
+  return width;
 }
 
 /**
@@ -407,5 +520,5 @@ export function wrappedText(pdf: Pdf, text: string, x: number, y: number, width:
 export function widthOf(pdf: Pdf, text: string): number {
   const doc = pdf as unknown as PdfInternals;
   const m = metricsOf.get(doc._font as object);
-  return m ? docWidth(m.fontWidth(text, doc._fontSize), text.length) : pdf.widthOfString(text);
+  return m ? m.laid(text, doc._fontSize).width : pdf.widthOfString(text);
 }

@@ -1,7 +1,7 @@
 /**
  * Faster paths through pdfkit 0.20 for a report of tens of thousands of table cells, writing exactly
  * the bytes pdfkit itself writes (the reference export of scripts/bench/export-bench.ts is compared
- * byte for byte, and pdf.ts falls back to plain pdfkit whenever an internal looks different).
+ * byte for byte, and each fast path falls back to plain pdfkit whenever an internal looks different).
  *
  * Where pdfkit spends its time on such a report, and what replaces it:
  *
@@ -11,11 +11,18 @@
  *   five times. Here each font gets tables by character code, filled from the font's own lookups on
  *   first use, and the sums are taken in pdfkit's order, so every width is the same number.
  * - Content streams. pdfkit turns each content operator into its own Uint8Array (a few hundred
- *   thousand small buffers); here a page's operators are kept as text and turned into bytes once,
+ *   thousand small buffers); here a page's operators go into one growing buffer, handed to pdfkit
  *   when the page ends.
  * - Drawing one line of text without wrapping (`text(s, x, y, { lineBreak: false })`): pdfkit's
  *   generic path (options merging, the line splitter, alignment and word counting) is replaced by
  *   the same operators written directly: `q`, the page flip, `BT`, `Tm`, `Tf`, `TJ`, `ET`, `Q`.
+ *   The TJ operand and width of a short string are remembered per font and size: a report repeats
+ *   kinds, times, edges and seed ids on every row.
+ * - Wrapped text: the lines pdfkit's wrapper makes of a text depend only on font, size, width and
+ *   text, so they are remembered and drawn as above, unless the wrapper would break to a new page.
+ * - Colours set on every table row: the two operators pdfkit writes, worked out once per colour.
+ *
+ * test/export/pdf-fast.test.ts draws the same content through both and requires identical bytes.
  */
 
 type Pdf = PDFKit.PDFDocument;
@@ -75,9 +82,9 @@ const DENSE = 384;
 /** Every UTF-16 code unit has a slot in the per-character tables. */
 const CODES = 0x10000;
 
-/** A string's TJ operand bytes (without the brackets) and its document-level width. */
+/** A string's TJ operand (without the brackets, ASCII) and its document-level width. */
 interface LaidText {
-  tj: Uint8Array;
+  tj: string;
   width: number;
 }
 
@@ -174,6 +181,7 @@ class FontMetrics {
    */
   /** Laid-out short strings by size: a report repeats kinds, times, edges and seed ids on every row. */
   private readonly laidCache = new Map<number, Map<string, LaidText>>();
+  private readonly scratch = new ContentSink(1 << 10);
 
   /** The TJ operand and width of a string (see `line`), remembered for strings up to LAID_MAX characters. */
   laid(text: string, size: number): LaidText {
@@ -181,9 +189,8 @@ class FontMetrics {
     if (!bySize) this.laidCache.set(size, (bySize = new Map()));
     let laid = bySize.get(text);
     if (laid === undefined) {
-      const sink = new ContentSink(text.length * 2 + 16);
-      const width = this.line(sink, text, size);
-      laid = { tj: sink.take(), width };
+      const width = this.line(this.scratch, text, size);
+      laid = { tj: this.scratch.takeText(), width };
       if (text.length <= LAID_MAX) {
         if (bySize.size >= LAID_ENTRIES) bySize.clear();
         bySize.set(text, laid);
@@ -279,7 +286,7 @@ class ContentSink {
 
   private reserve(n: number): void {
     if (this.len + n <= this.buf.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n, 1 << 12));
     this.buf.copy(bigger, 0, 0, this.len);
     this.buf = bigger;
   }
@@ -304,12 +311,6 @@ class ContentSink {
     this.len = len;
   }
 
-  bytes(bytes: Uint8Array): void {
-    this.reserve(bytes.length);
-    this.buf.set(bytes, this.len);
-    this.len += bytes.length;
-  }
-
   /** An operator written through pdfkit's addContent: its text and `\n`. */
   operator(text: string): void {
     this.ascii(text);
@@ -323,11 +324,20 @@ class ContentSink {
   /** The bytes so far, handed over; the sink starts again empty. */
   take(): Uint8Array {
     const out = this.buf.subarray(0, this.len);
-    this.buf = Buffer.allocUnsafe(1 << 12);
+    this.buf = EMPTY;
+    this.len = 0;
+    return out;
+  }
+
+  /** The bytes so far as text (one byte, one character); the sink starts again empty, keeping its buffer. */
+  takeText(): string {
+    const out = this.buf.toString('latin1', 0, this.len);
     this.len = 0;
     return out;
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** The open sink of each page content stream this module buffers. */
 const sinks = new WeakMap<object, ContentSink>();
@@ -402,7 +412,7 @@ function fragment(doc: PdfInternals, m: FontMetrics, raw: string, x: number, y: 
   if (!sink) {
     // Not a buffered page: the same operators through pdfkit.
     const { tj, width } = m.laid(text, size);
-    doc.addContent(`${head}${xs} ${num(page.height - y - dy)}${tf}${Buffer.from(tj).toString('latin1')}] TJ\nET\nQ`);
+    doc.addContent(`${head}${xs} ${num(page.height - y - dy)}${tf}${tj}] TJ\nET\nQ`);
     return width;
   }
   sink.ascii(head);
@@ -411,7 +421,7 @@ function fragment(doc: PdfInternals, m: FontMetrics, raw: string, x: number, y: 
   sink.ascii(String(num(page.height - y - dy)));
   sink.ascii(tf);
   const { tj, width } = m.laid(text, size);
-  sink.bytes(tj);
+  sink.ascii(tj);
   sink.operator('] TJ\nET\nQ');
   return width;
 }
@@ -514,6 +524,34 @@ export function wrappedText(pdf: Pdf, text: string, x: number, y: number, width:
     doc.y += step;
   }
   doc.x = x;
+}
+
+/** The operators pdfkit's fillColor / strokeColor write for a colour, by `fill:` or `stroke:` and the colour. */
+const colorOps = new Map<string, string | null>();
+
+/**
+ * `pdf.fillColor(color)` (or strokeColor) for a colour name or `#rrggbb`: the same two operators
+ * (colour space, colour) and, for fill, the same remembered fill colour. Anything else (spot
+ * colours, gradients, opacity) goes through pdfkit.
+ */
+export function setColor(pdf: Pdf, color: string, stroke: boolean): void {
+  const doc = pdf as unknown as PdfInternals & { _normalizeColor?: (c: string) => unknown; _fillColor?: unknown };
+  const sink = sinks.get(doc.page.content);
+  const key = `${stroke ? 'stroke' : 'fill'}:${color}`;
+  let ops = colorOps.get(key);
+  if (ops === undefined) {
+    const rgb = typeof doc._normalizeColor === 'function' ? doc._normalizeColor(color) : null;
+    const plain = Array.isArray(rgb) && (rgb.length === 3 || rgb.length === 4) && rgb.every((v) => typeof v === 'number');
+    ops = plain ? `/${rgb.length === 4 ? 'DeviceCMYK' : 'DeviceRGB'} ${stroke ? 'CS' : 'cs'}\n${rgb.join(' ')} ${stroke ? 'SCN' : 'scn'}` : null;
+    colorOps.set(key, ops);
+  }
+  if (ops === null || !sink) {
+    if (stroke) pdf.strokeColor(color);
+    else pdf.fillColor(color);
+    return;
+  }
+  sink.operator(ops);
+  if (!stroke) doc._fillColor = [color, undefined];
 }
 
 /** PDFDocument.widthOfString(text) in the current font and size (fast when the font has metrics). */

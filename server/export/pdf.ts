@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import { citeSource, timeText, type Block, type Doc, type TableColumn } from './document.js';
-import { bufferPageContent, heightOfWrapped, speedUpCurrentFont, textLine, widthOf, wrappedText } from './pdf-fast.js';
+import { bufferPageContent, heightOfWrapped, setColor, speedUpCurrentFont, textLine, widthOf, wrappedText } from './pdf-fast.js';
 
 export interface PdfMeta {
   title: string;
@@ -227,8 +227,12 @@ function table(pdf: Pdf, columns: TableColumn[], rows: string[][]): void {
   };
   const draw = ({ cells: laid, height: h, header }: MeasuredRow) => {
     const y = pdf.y;
-    if (header) pdf.rect(left, y, width, h).fillColor('#eeeeee').fill();
-    pdf.fillColor('black');
+    if (header) {
+      pdf.rect(left, y, width, h);
+      setColor(pdf, '#eeeeee', false);
+      pdf.fill();
+    }
+    setColor(pdf, 'black', false);
     let x = left;
     laid.forEach((cell, i) => {
       if (cell) {
@@ -238,7 +242,9 @@ function table(pdf: Pdf, columns: TableColumn[], rows: string[][]): void {
       }
       x += widths[i]!;
     });
-    pdf.moveTo(left, y + h).lineTo(left + width, y + h).lineWidth(0.4).strokeColor('#bbbbbb').stroke();
+    pdf.moveTo(left, y + h).lineTo(left + width, y + h).lineWidth(0.4);
+    setColor(pdf, '#bbbbbb', true);
+    pdf.stroke();
     pdf.x = left;
     pdf.y = y + h;
   };

@@ -1,13 +1,15 @@
 /**
  * The fast paths of server/export/pdf-fast.ts write exactly what plain pdfkit writes: the same
- * lines drawn both ways (and the same heights and widths measured) give byte-identical PDFs.
+ * lines and colours drawn both ways (and the same heights and widths measured) give
+ * byte-identical PDFs.
  */
 import fc from 'fast-check';
 import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
-import { bufferPageContent, heightOfWrapped, speedUpCurrentFont, textLine, widthOf, wrappedText } from '../../server/export/pdf-fast.js';
+import { bufferPageContent, heightOfWrapped, setColor, speedUpCurrentFont, textLine, widthOf, wrappedText } from '../../server/export/pdf-fast.js';
 
 const FONTS = ['Helvetica', 'Helvetica-Bold', 'Courier'] as const;
+const COLORS = ['black', '#bbbbbb', '#333333', 'red', '#eee'] as const;
 
 type Op =
   | { kind: 'line'; font: number; size: number; text: string; x: number; y: number }
@@ -33,7 +35,14 @@ async function draw(ops: readonly Op[], fast: boolean): Promise<Drawn> {
   pdf.on('data', (c: Buffer) => chunks.push(c));
   const ended = new Promise<void>((resolve) => pdf.on('end', resolve));
   const numbers: number[] = [];
-  for (const op of ops) {
+  for (const [i, op] of ops.entries()) {
+    // Fill and stroke colours, as table rows set them, and a rule with the fill colour remembered.
+    const color = COLORS[i % COLORS.length]!;
+    const stroke = i % 2 === 1;
+    if (fast) setColor(pdf, color, stroke);
+    else if (stroke) pdf.strokeColor(color);
+    else pdf.fillColor(color);
+    pdf.moveTo(50, 700).lineTo(545, 700).stroke();
     if (op.kind === 'page') {
       pdf.addPage();
       continue;

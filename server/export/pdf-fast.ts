@@ -1,7 +1,7 @@
 /**
  * Faster paths through pdfkit 0.20 for a report of tens of thousands of table cells, writing exactly
- * the bytes pdfkit itself writes (the reference export of scripts/bench/export-bench.ts is compared
- * byte for byte, and each fast path falls back to plain pdfkit whenever an internal looks different).
+ * the bytes pdfkit itself writes; each fast path falls back to plain pdfkit whenever an internal it
+ * relies on looks different.
  *
  * Where pdfkit spends its time on such a report, and what replaces it:
  *
@@ -88,7 +88,7 @@ interface LaidText {
   width: number;
 }
 
-/** Longest string and most strings per font and size whose layout is remembered. */
+/** Longest string, and most strings per font and size (or wrapped texts per font), whose layout is remembered. */
 const LAID_MAX = 200;
 const LAID_ENTRIES = 50_000;
 
@@ -472,6 +472,7 @@ function wrapLines(pdf: Pdf, doc: PdfInternals, text: string, width: number): st
     });
     doc.x = x;
     doc.y = y;
+    if (byFont.size >= LAID_ENTRIES) byFont.clear();
     byFont.set(key, (lines = found));
   }
   return lines;

@@ -1,7 +1,8 @@
 /**
  * Export benchmark: one compromised package version that 10,000 nodes are reached from (services
  * that ran it, each holding a credential, and a few customers using them), exported end to end
- * (compute, evidence loading, every file, the PDF), timed per phase. Prints a Markdown table.
+ * (compute, evidence loading, every file, the PDF), timed per phase and per output file, in
+ * wall-clock and CPU time (CPU time says more on a shared machine). Prints Markdown tables.
  *
  *     node dist/scripts/bench/export-bench.js [AFFECTED]     (after `npm run build`)
  *
@@ -9,10 +10,10 @@
  * by NEO4J_URI is CLEARED first, so point it at a scratch instance.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { exportBlastRadius } from '../../server/export/export-blast-radius.js';
+import { exportBlastRadius, type StepTiming } from '../../server/export/export-blast-radius.js';
 import type { EdgeInput, GraphBatch, NodeInput, Source } from '../../server/model/types.js';
 import type { GraphStore, StoreBackend } from '../../server/store/graph-store.js';
 import { openStore, storeSettingsFromEnv } from '../../server/store/open-store.js';
@@ -26,7 +27,14 @@ export interface ExportBenchRow {
   pdfPages: number;
   /** Seconds per phase, as exportBlastRadius reports them. */
   phases: Record<string, number>;
+  /** Wall-clock seconds of the whole export. */
   totalSeconds: number;
+  /** CPU seconds (user + system) of this process during the export. */
+  cpuSeconds: number;
+  /** Each step and output file: wall and CPU milliseconds, with the bytes of the files it made. */
+  steps: Array<StepTiming & { bytes: number }>;
+  /** The 1-minute load average when the export ended (2 cores here: above 2, others wait for CPU). */
+  loadAverage: number;
   peakRssMb: number;
 }
 
@@ -113,8 +121,10 @@ export async function runExportBench(opts: { affected?: number; stores?: StoreBa
         mark = now;
         log(`[export/${backend}]   ${p}`);
       };
+      const cpu = process.cpuUsage();
       const result = await exportBlastRadius(store, [{ id: SEED }], {}, { outDir: join(out, 'export'), generatedAt: '2026-03-26T09:00:00Z', onPhase });
       const end = performance.now();
+      const used = process.cpuUsage(cpu);
       phases[phase] = (end - mark) / 1000;
       const { files, bytes } = folderStats(join(out, 'export'));
       const pdf = statSync(join(out, 'export', 'report.pdf')).size;
@@ -128,6 +138,9 @@ export async function runExportBench(opts: { affected?: number; stores?: StoreBa
         pdfPages,
         phases,
         totalSeconds: (end - started) / 1000,
+        cpuSeconds: (used.user + used.system) / 1e6,
+        steps: result.timings.map((t) => ({ ...t, bytes: stepBytes(t.step, join(out, 'export')) })),
+        loadAverage: loadavg()[0]!,
         peakRssMb: process.resourceUsage().maxRSS / 1024,
       });
       log(`[export/${backend}] ${result.result.affected.length} affected, ${files} files, PDF ${(pdf / 1e6).toFixed(1)} MB, ${((end - started) / 1000).toFixed(1)} s`);
@@ -139,15 +152,28 @@ export async function runExportBench(opts: { affected?: number; stores?: StoreBa
   return rows;
 }
 
+/** Bytes of the files a step made: its file, or every file a `dir/*.ext` step names. */
+function stepBytes(step: string, dir: string): number {
+  const glob = /^(.+)\/\*(\.[\w.]+)$/.exec(step);
+  try {
+    if (!glob) return statSync(join(dir, step)).size;
+    return readdirSync(join(dir, glob[1]!))
+      .filter((f) => f.endsWith(glob[2]!))
+      .reduce((sum, f) => sum + statSync(join(dir, glob[1]!, f)).size, 0);
+  } catch {
+    return 0; // not a file (computing, loading evidence, writing)
+  }
+}
+
 /** Page objects in the PDF (uncompressed by design, see server/export/pdf.ts, so they are plain text). */
 function countPdfPages(path: string): number {
   return (readFileSync(path).toString('latin1').match(/\/Type \/Page\n/g) ?? []).length;
 }
 
-/** The rows as a Markdown table. */
+/** The rows as Markdown tables: one line per export, then where its time went, step by step. */
 export function formatExportBench(rows: readonly ExportBenchRow[]): string {
   const phaseNames = [...new Set(rows.flatMap((r) => Object.keys(r.phases)))];
-  const head = ['store', 'affected', 'customers', 'files', 'MB', 'PDF pages', ...phaseNames.map((p) => `${p} (s)`), 'total (s)', 'peak RSS (MB)'];
+  const head = ['store', 'affected', 'customers', 'files', 'MB', 'PDF pages', ...phaseNames.map((p) => `${p} (s)`), 'total (s)', 'CPU (s)', 'load avg', 'peak RSS (MB)'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
     lines.push(
@@ -160,9 +186,17 @@ export function formatExportBench(rows: readonly ExportBenchRow[]): string {
         r.pdfPages,
         ...phaseNames.map((p) => (r.phases[p] ?? 0).toFixed(2)),
         r.totalSeconds.toFixed(2),
+        r.cpuSeconds.toFixed(2),
+        r.loadAverage.toFixed(1),
         r.peakRssMb.toFixed(0),
       ].join(' | ')} |`,
     );
+  }
+  for (const r of rows) {
+    lines.push('', `Per step and file (${r.store}):`, '', '| step | files | MB | wall (ms) | CPU (ms) |', '|---|---|---|---|---|');
+    for (const t of r.steps) {
+      lines.push(`| ${t.step} | ${t.files} | ${t.files === 0 ? '' : (t.bytes / 1e6).toFixed(2)} | ${t.ms.toFixed(0)} | ${t.cpuMs.toFixed(0)} |`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

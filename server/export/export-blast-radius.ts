@@ -56,6 +56,62 @@ export interface ExportResult {
   generatedAt: string;
   /** Every file written but the manifest, as the manifest lists them. */
   files: ManifestFile[];
+  /** Where the time went, step by step in order (for benchmarks and progress reports). */
+  timings: StepTiming[];
+}
+
+/**
+ * One step of an export: `computing the blast radius`, `loading evidence`, `report (document
+ * model)`, a file such as `report.pdf`, `customers/*.md` (all customer packs of that kind together),
+ * or `writing files`. Each file step is the time to make that file's bytes.
+ */
+export interface StepTiming {
+  step: string;
+  /** Wall-clock milliseconds. */
+  ms: number;
+  /** CPU milliseconds of this process (user + system) during the step. */
+  cpuMs: number;
+  /** How many files the step made (several for `customers/*`). */
+  files: number;
+}
+
+/** Records how long each step takes, in wall-clock and CPU time. */
+class StepTimer {
+  readonly timings: StepTiming[] = [];
+
+  private record(step: string, wall: number, cpu: NodeJS.CpuUsage, files: number): void {
+    const used = process.cpuUsage(cpu);
+    const ms = performance.now() - wall;
+    const cpuMs = (used.user + used.system) / 1000;
+    const prev = this.timings.find((t) => t.step === step);
+    if (prev) {
+      prev.ms += ms;
+      prev.cpuMs += cpuMs;
+      prev.files += files;
+    } else {
+      this.timings.push({ step, ms, cpuMs, files });
+    }
+  }
+
+  time<T>(step: string, fn: () => T, files = 1): T {
+    const wall = performance.now();
+    const cpu = process.cpuUsage();
+    try {
+      return fn();
+    } finally {
+      this.record(step, wall, cpu, files);
+    }
+  }
+
+  async timeAsync<T>(step: string, fn: () => Promise<T>, files = 1): Promise<T> {
+    const wall = performance.now();
+    const cpu = process.cpuUsage();
+    try {
+      return await fn();
+    } finally {
+      this.record(step, wall, cpu, files);
+    }
+  }
 }
 
 /** An export held in memory: every file of the folder, manifest.json included. */
@@ -67,20 +123,24 @@ export interface RenderedExport {
   files: Map<string, Buffer>;
   /** Every file but the manifest, as the manifest lists them. */
   listed: ManifestFile[];
+  /** Where the time went, step by step. */
+  timings: StepTiming[];
 }
 
 /** Writes the export folder (see the file comment) and returns what it wrote. */
 export async function exportBlastRadius(store: GraphStore, seeds: readonly SeedInput[], options: BlastOptions, settings: ExportSettings): Promise<ExportResult> {
   const rendered = await renderExport(store, seeds, options, settings);
   settings.onPhase?.('writing');
-  await prepareOutDir(settings.outDir);
-  // The manifest last: a folder with a manifest is a complete export.
-  for (const [path, bytes] of [...rendered.files].sort(([a], [b]) => (a === MANIFEST ? 1 : b === MANIFEST ? -1 : 0))) {
-    const target = join(settings.outDir, ...path.split('/'));
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, bytes);
-  }
-  return { outDir: settings.outDir, result: rendered.result, generatedAt: rendered.generatedAt, files: rendered.listed };
+  const timer = new StepTimer();
+  await timer.timeAsync(
+    'writing files',
+    async () => {
+      await prepareOutDir(settings.outDir);
+      await writeFiles(settings.outDir, rendered.files);
+    },
+    0,
+  );
+  return { outDir: settings.outDir, result: rendered.result, generatedAt: rendered.generatedAt, files: rendered.listed, timings: [...rendered.timings, ...timer.timings] };
 }
 
 /**
@@ -93,46 +153,55 @@ export async function renderExport(store: GraphStore, seeds: readonly SeedInput[
   if (generatedAt === null) throw badInput(`"${settings.generatedAt}" is not an ISO-8601 time with a zone (e.g. 2026-03-26T09:00:00Z)`, 'generatedAt');
   const phase = settings.onPhase ?? (() => undefined);
 
+  const timer = new StepTimer();
   phase('computing the blast radius');
-  const result = await computeBlastRadius(store, seeds, options);
+  const result = await timer.timeAsync('computing the blast radius', () => computeBlastRadius(store, seeds, options), 0);
   const title = settings.title?.trim() || `Blast radius: ${result.seeds.map((s) => s.id).join(', ') || 'no seeds'}`;
   const meta: ExportMeta = { title, generatedAt, tool: { name: TOOL_NAME, version: exportToolVersion() } };
   phase('loading evidence');
-  const model = await buildExportModel(store, result, meta);
+  const model = await timer.timeAsync('loading evidence', () => buildExportModel(store, result, meta), 0);
 
   phase('rendering');
   const files = new Map<string, Buffer>();
-  const put = (path: string, content: string | Buffer) => files.set(path, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
-  const report = buildReport(model);
-  put('report.md', renderMarkdown(report));
-  put('blast-radius.json', `${JSON.stringify(result, null, 2)}\n`);
-  put('affected.csv', affectedCsv(model));
-  put('customers.csv', customersCsv(model));
-  put('paths.csv', pathsCsv(model));
-  put('graph.graphml', graphml(model));
-  put('graph.cyjs', cytoscapeJson(model));
+  const put = (path: string, make: () => string | Buffer, step = path) => {
+    timer.time(step, () => {
+      const content = make();
+      files.set(path, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+    });
+  };
+  const report = timer.time('report (document model)', () => buildReport(model), 0);
+  put('report.md', () => renderMarkdown(report));
+  put('blast-radius.json', () => `${JSON.stringify(result, null, 2)}\n`);
+  put('affected.csv', () => affectedCsv(model));
+  put('customers.csv', () => customersCsv(model));
+  put('paths.csv', () => pathsCsv(model));
+  put('graph.graphml', () => graphml(model));
+  put('graph.cyjs', () => cytoscapeJson(model));
   const stems = customerFileStems(model.customers.map((c) => c.id));
   for (const c of model.customers) {
     const stem = stems.get(c.id)!;
-    put(`customers/${stem}.json`, customerPackJson(model, c));
-    put(`customers/${stem}.md`, renderMarkdown(customerPackDoc(model, c)));
+    put(`customers/${stem}.json`, () => customerPackJson(model, c), 'customers/*.json');
+    put(`customers/${stem}.md`, () => renderMarkdown(customerPackDoc(model, c)), 'customers/*.md');
   }
-  put('vex.cdx.json', await vexJson(store, model));
+  const vex = await timer.timeAsync('vex.cdx.json', () => vexJson(store, model), 0);
+  put('vex.cdx.json', () => vex, 'vex.cdx.json');
   phase('rendering the PDF');
   const producer = `${TOOL_NAME} ${meta.tool.version}`;
-  put(
+  const pdf = await timer.timeAsync(
     'report.pdf',
-    await renderPdf(report, {
-      title,
-      subject: `Blast radius from ${result.seeds.map((s) => s.id).join(', ') || 'no seeds'}`,
-      keywords: `snapshot ${result.snapshotId}; report.md sha256 ${sha256Hex(files.get('report.md')!)}`,
-      generatedAt,
-      producer,
-      footer: `${title} \u00b7 generated ${generatedAt}`,
-    }),
+    () =>
+      renderPdf(report, {
+        title,
+        subject: `Blast radius from ${result.seeds.map((s) => s.id).join(', ') || 'no seeds'}`,
+        keywords: `snapshot ${result.snapshotId}; report.md sha256 ${sha256Hex(files.get('report.md')!)}`,
+        generatedAt,
+        producer,
+        footer: `${title} \u00b7 generated ${generatedAt}`,
+      }),
+    0,
   );
-  put(
-    MANIFEST,
+  put('report.pdf', () => pdf);
+  put(MANIFEST, () =>
     buildManifest(
       {
         tool: meta.tool,
@@ -146,7 +215,26 @@ export async function renderExport(store: GraphStore, seeds: readonly SeedInput[
   );
   const manifest = JSON.parse(files.get(MANIFEST)!.toString('utf8')) as { files: ManifestFile[] };
   const sorted = new Map([...files].sort(([a], [b]) => compareText(a, b)));
-  return { result, generatedAt, title, files: sorted, listed: manifest.files };
+  return { result, generatedAt, title, files: sorted, listed: manifest.files, timings: timer.timings };
+}
+
+/** Files written at once (each holds a file descriptor while it is written). */
+const WRITE_CONCURRENCY = 8;
+
+/** Writes every file, a few at a time, and the manifest last: a folder with a manifest is complete. */
+async function writeFiles(outDir: string, files: ReadonlyMap<string, Buffer>): Promise<void> {
+  const target = (path: string) => join(outDir, ...path.split('/'));
+  const paths = [...files.keys()].filter((p) => p !== MANIFEST).sort();
+  for (const dir of new Set(paths.map((p) => dirname(target(p))))) await mkdir(dir, { recursive: true });
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const path = paths[next++]!;
+      await writeFile(target(path), files.get(path)!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, paths.length) }, worker));
+  if (files.has(MANIFEST)) await writeFile(target(MANIFEST), files.get(MANIFEST)!);
 }
 
 /**

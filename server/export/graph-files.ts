@@ -79,8 +79,12 @@ export function cytoscapeJson(model: ExportModel): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
+/** Text xmlEscape leaves as it is: printable ASCII without markup characters. */
+const XML_PLAIN = /^[\x20-\x21\x23-\x25\x28-\x3b\x3d\x3f-\x7e]*$/;
+
 /** XML 1.0 text: markup characters escaped, characters XML cannot carry dropped. */
 export function xmlEscape(text: string): string {
+  if (XML_PLAIN.test(text)) return text;
   return text
     .replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '')
     .replace(/&/g, '&amp;')

@@ -5,11 +5,15 @@
  */
 import { citeSource, timeText, type Block, type Doc } from './document.js';
 
+/** Any character mdEscape or oneLine may change; most ids and times have none. */
+const MD_SPECIAL = /[\\`*[\]<|~&_\u0000-\u001f\u007f\u2028\u2029]/;
+
 /**
  * Escapes text for inline Markdown (also safe inside a GFM table cell). An underscore between two
  * letters or digits cannot open or close emphasis (CommonMark 6.2), so `DEPENDS_ON` stays readable.
  */
 export function mdEscape(text: string): string {
+  if (!MD_SPECIAL.test(text)) return text;
   return oneLine(text)
     .replace(/[\\`*[\]<|~&]/g, (c) => `\\${c}`)
     .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_');

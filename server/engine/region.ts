@@ -138,6 +138,7 @@ export async function fetchRegion(store: GraphStore, seeds: readonly StoredNode[
     region.admitted[r] = 1;
     frontier.push(r);
   }
+  const seedIndex = new Map(region.index);
   // Region number by the store's own node number, while the store keeps one numbering (see
   // PropagationColumns.numbers); else (null) nodes are found by id.
   let numbering: object | null | undefined;
@@ -181,7 +182,8 @@ export async function fetchRegion(store: GraphStore, seeds: readonly StoredNode[
           }
           if (numbers !== null) {
             v = byNumber![numbers[c.to[j]!]!]!;
-            if (v < 0) v = byNumber![numbers[c.to[j]!]!] = region.index.get(node.id) ?? region.add(node, filters);
+            // Unnumbered: new, or a seed (the only nodes added before the first numbered answer).
+            if (v < 0) v = byNumber![numbers[c.to[j]!]!] = seedIndex.get(node.id) ?? region.add(node, filters);
           } else {
             v = region.index.get(node.id) ?? region.add(node, filters);
           }

@@ -241,7 +241,19 @@ function search(region: Region, seeds: ReadonlyArray<{ node: StoredNode; at: num
     if (ta !== tb) return ta < tb;
     return rank[labelNode[a]!]! < rank[labelNode[b]!]!;
   };
-  const heap = new MinHeap<number>(less);
+  // The heap orders by (arrival, hops, previous id, node id) only: the edge-key tie-break matters
+  // just between labels of the same node, and `offer` keeps the best of those as the tentative
+  // label; a label popped that is no longer its node's tentative one is skipped. Two different
+  // nodes' labels equal in (arrival, hops) cannot improve each other (an extension adds a hop).
+  const heapLess = (a: number, b: number): boolean => {
+    if (arrival[a] !== arrival[b]) return arrival[a]! < arrival[b]!;
+    if (hops[a] !== hops[b]) return hops[a]! < hops[b]!;
+    const pa = prev[a]! < 0 ? -1 : rank[prev[a]!]!;
+    const pb = prev[b]! < 0 ? -1 : rank[prev[b]!]!;
+    if (pa !== pb) return pa < pb;
+    return rank[labelNode[a]!]! < rank[labelNode[b]!]!;
+  };
+  const heap = new MinHeap<number>(heapLess);
   const tentative = new Int32Array(region.size).fill(-1);
   const final = new Int32Array(region.size).fill(-1);
   const order: number[] = [];
@@ -276,7 +288,7 @@ function search(region: Region, seeds: ReadonlyArray<{ node: StoredNode; at: num
 
   for (let l = heap.pop(); l !== undefined; l = heap.pop()) {
     const u = labelNode[l]!;
-    if (final[u]! >= 0) continue;
+    if (final[u]! >= 0 || tentative[u] !== l) continue;
     final[u] = l;
     order.push(u);
     const h = hops[l]! + 1;

@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { exportBlastRadius, type StepTiming } from '../../server/export/export-blast-radius.js';
 import type { EdgeInput, GraphBatch, NodeInput, Source } from '../../server/model/types.js';
-import type { GraphStore, StoreBackend } from '../../server/store/graph-store.js';
-import { openStore, storeSettingsFromEnv } from '../../server/store/open-store.js';
+import type { StoreBackend } from '../../server/store/graph-store.js';
+import { freshStore } from './fresh-store.js';
 
 export interface ExportBenchRow {
   store: StoreBackend;
@@ -78,17 +78,6 @@ export function* exportBenchBatches(affected: number): Generator<GraphBatch> {
   yield { input: 'bench', nodes, edges };
 }
 
-async function freshStore(backend: StoreBackend): Promise<{ store: GraphStore; cleanup: () => Promise<void> }> {
-  if (backend === 'embedded') {
-    const dir = mkdtempSync(join(tmpdir(), 'blast-export-bench-'));
-    const store = await openStore({ backend, dataDir: dir });
-    return { store, cleanup: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
-  }
-  const store = await openStore(storeSettingsFromEnv(process.env, 'neo4j'));
-  await store.clear();
-  return { store, cleanup: async () => (await store.clear(), await store.close()) };
-}
-
 function folderStats(dir: string): { files: number; bytes: number } {
   let files = 0;
   let bytes = 0;
@@ -105,7 +94,7 @@ export async function runExportBench(opts: { affected?: number; stores?: StoreBa
   const affected = opts.affected ?? 10_000;
   const rows: ExportBenchRow[] = [];
   for (const backend of opts.stores ?? ['embedded']) {
-    const { store, cleanup } = await freshStore(backend);
+    const { store, cleanup } = await freshStore(backend, 'blast-export-bench-');
     const out = mkdtempSync(join(tmpdir(), 'blast-export-bench-out-'));
     try {
       log(`[export/${backend}] building a graph with ${affected} reachable nodes`);

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareFile } from '../../server/ingest/ingest-file.js';
 import { resolveAgainstStore } from '../../server/ingest/resolve.js';
-import type { GraphStore, StoreBackend } from '../../server/store/graph-store.js';
-import { openStore, storeSettingsFromEnv } from '../../server/store/open-store.js';
+import type { StoreBackend } from '../../server/store/graph-store.js';
+import { freshStore } from './fresh-store.js';
 
 export interface IngestBenchRow {
   input: string;
@@ -36,22 +36,11 @@ export function syntheticSbom(n: number): string {
   return JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', version: 1, metadata: { component: { type: 'application', 'bom-ref': 'root', name: 'bench' } }, components, dependencies });
 }
 
-async function fresh(backend: StoreBackend): Promise<{ store: GraphStore; done: () => Promise<void> }> {
-  if (backend === 'embedded') {
-    const dir = mkdtempSync(join(tmpdir(), 'blast-ingest-bench-'));
-    const store = await openStore({ backend, dataDir: dir });
-    return { store, done: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
-  }
-  const store = await openStore(storeSettingsFromEnv(process.env, 'neo4j'));
-  await store.clear();
-  return { store, done: async () => (await store.clear(), await store.close()) };
-}
-
 async function timeIngest(file: string, backend: StoreBackend, runs: number): Promise<{ seconds: number; records: number }> {
   const times: number[] = [];
   let records = 0;
   for (let r = 0; r < runs; r++) {
-    const { store, done } = await fresh(backend);
+    const { store, cleanup } = await freshStore(backend, 'blast-ingest-bench-');
     try {
       const t0 = performance.now();
       const prepared = await prepareFile(file);
@@ -59,7 +48,7 @@ async function timeIngest(file: string, backend: StoreBackend, runs: number): Pr
       times.push((performance.now() - t0) / 1000);
       records = s.nodes.added + s.edges.added;
     } finally {
-      await done();
+      await cleanup();
     }
   }
   times.sort((a, b) => a - b);

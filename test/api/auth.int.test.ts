@@ -4,11 +4,11 @@
  * also writes, admin also administers; a role that may not gets FORBIDDEN. Without tokens, only
  * loopback Host names are served (DNS rebinding).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseTokens } from '../../server/api/auth.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
-import { STORES } from '../support/stores.js';
-import { TRANSPORTS, errorCode, gql, loadScenario, makeApp, type Transport } from './helpers.js';
+import { STORES, useStore } from '../support/stores.js';
+import { TRANSPORTS, errorCode, gql, loadScenario, makeApp, useTransport, type Transport } from './helpers.js';
 
 const TOKENS = 'admin-token-0123456789:admin,analyst-token-0123456789:analyst,viewer-token-0123456789:viewer';
 const READ = `{ node(id: "org:meta") { id } viewer { role authRequired } }`;
@@ -18,22 +18,11 @@ const ADMIN = `mutation { resetGraph(confirmSnapshotId: "sha256:not-the-current-
 
 describe.each(STORES)('auth: $backend', (adapter) => {
   let store: GraphStore;
-  beforeAll(async () => {
-    store = await adapter.setup();
-    await loadScenario(store);
-  });
-  afterAll(async () => {
-    await adapter.teardown(store);
-  });
+  useStore(adapter, (s) => (store = s), { prepare: loadScenario });
 
   describe.each(TRANSPORTS)('with tokens, over $name', ({ open }) => {
     let t: Transport;
-    beforeAll(async () => {
-      t = await open(makeApp(store, { tokens: TOKENS }));
-    });
-    afterAll(async () => {
-      await t.close();
-    });
+    useTransport(() => open(makeApp(store, { tokens: TOKENS })), (x) => (t = x));
 
     it('answers 401 without a token, with a malformed header, or with a wrong token', async () => {
       for (const headers of [{} as Record<string, string>, { authorization: 'admin-token-0123456789' }, { authorization: 'Basic YWRtaW46YWRtaW4=' }, { authorization: 'Bearer wrong-token' }]) {

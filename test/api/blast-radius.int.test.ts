@@ -2,14 +2,13 @@
  * `blastRadius` is the engine's answer, field for field, and byte for byte the same JSON as
  * `blast radius --format json` on the same store (the contract), on every store.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
 import { registerRadius } from '../../server/cli/commands/radius.js';
-import { createCliContext } from '../../server/cli/context.js';
 import { computeBlastRadius, defaultSeeds } from '../../server/engine/blast-radius.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
-import { STORES } from '../support/stores.js';
-import { TRANSPORTS, errorCode, gql, loadScenario, makeApp, type Transport } from './helpers.js';
+import { runCli } from '../support/cli.js';
+import { STORES, useStore } from '../support/stores.js';
+import { TRANSPORTS, errorCode, gql, loadScenario, makeApp, useTransport, type Transport } from './helpers.js';
 
 const TRIVY = 'pkg:githubactions/aquasecurity/trivy-action@0.33.1';
 const LITELLM = 'pkg:pypi/litellm@1.82.8';
@@ -25,53 +24,13 @@ export const FULL_BLAST_QUERY = `query ($seeds: [SeedInput!], $options: BlastOpt
   }
 }`;
 
-/**
- * Runs `blast radius` in process against the same store (the command as registered by main, with the
- * same global --store option); returns its stdout.
- */
-async function cli(store: GraphStore, args: string[]): Promise<string> {
-  const saved = { ...process.env };
-  if (store.backend === 'embedded') {
-    process.env.BLAST_DATA_DIR = (store as unknown as { dir: string }).dir;
-  } else {
-    const neo4j = inject('neo4j');
-    Object.assign(process.env, { NEO4J_URI: neo4j.uri, NEO4J_USER: neo4j.user, NEO4J_PASSWORD: neo4j.password });
-    if (neo4j.database) process.env.NEO4J_DATABASE = neo4j.database;
-  }
-  let out = '';
-  let err = '';
-  const program = new Command('blast').option('--store <store>').exitOverride();
-  const ctx = createCliContext(() => program.opts().store, { out: (t) => (out += t), err: (t) => (err += t), interactive: false });
-  registerRadius(program, ctx);
-  try {
-    await program.parseAsync(['--store', store.backend, ...args], { from: 'user' });
-    return out;
-  } catch (e) {
-    throw new Error(`blast ${args.join(' ')} failed: ${String(e)} ${err}`);
-  } finally {
-    await ctx.closeStore();
-    process.env = saved;
-  }
-}
-
 describe.each(STORES)('blastRadius: $backend', (adapter) => {
   let store: GraphStore;
-  beforeAll(async () => {
-    store = await adapter.setup();
-    await loadScenario(store);
-  });
-  afterAll(async () => {
-    await adapter.teardown(store);
-  });
+  useStore(adapter, (s) => (store = s), { prepare: loadScenario });
 
   describe.each(TRANSPORTS)('over $name', ({ open }) => {
     let t: Transport;
-    beforeAll(async () => {
-      t = await open(makeApp(store));
-    });
-    afterAll(async () => {
-      await t.close();
-    });
+    useTransport(() => open(makeApp(store)), (x) => (t = x));
 
     it('equals the engine for the reference incident (from the Trivy action)', async () => {
       const r = await gql(t.fetch, t.base, FULL_BLAST_QUERY, { seeds: [{ id: TRIVY }] });
@@ -136,7 +95,7 @@ describe.each(STORES)('blastRadius: $backend', (adapter) => {
       const options = args.length > 1 ? { minConfidence: 'likely', maxHops: 7 } : undefined;
       const r = await gql((req) => app.fetch(req), 'http://127.0.0.1', FULL_BLAST_QUERY, { seeds, options });
       expect(r.body.errors).toBeUndefined();
-      const printed = await cli(store, ['radius', ...args, '--format', 'json']);
+      const printed = await runCli(store, registerRadius, ['radius', ...args, '--format', 'json']);
       expect(`${JSON.stringify(r.body.data!.blastRadius, null, 2)}\n`).toBe(printed);
     }
   });
@@ -152,7 +111,7 @@ describe.each(STORES)('blastRadius: $backend', (adapter) => {
     const seeds = await defaultSeeds(store);
     expect(seeds.map((s) => s.id)).toContain(LITELLM);
     expect(r.body.data!.blastRadius).toEqual(JSON.parse(JSON.stringify(await computeBlastRadius(store, seeds))));
-    expect(`${JSON.stringify(r.body.data!.blastRadius, null, 2)}\n`).toBe(await cli(store, ['radius', '--format', 'json']));
+    expect(`${JSON.stringify(r.body.data!.blastRadius, null, 2)}\n`).toBe(await runCli(store, registerRadius, ['radius', '--format', 'json']));
     const empty = await gql((req) => app.fetch(req), 'http://127.0.0.1', FULL_BLAST_QUERY, { seeds: [] });
     expect(empty.body.data!.blastRadius).toEqual(r.body.data!.blastRadius);
   });

@@ -9,15 +9,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerExport } from '../../server/cli/commands/export.js';
-import { createCliContext } from '../../server/cli/context.js';
 import { sha256Hex, verifyExport } from '../../server/export/manifest.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
-import { STORES } from '../support/stores.js';
+import { runCli } from '../support/cli.js';
+import { STORES, useStore } from '../support/stores.js';
 import { readTree, unzipToDir } from '../support/unzip.js';
-import { errorCode, gql, loadScenario, makeApp, overHttp, type GqlResult, type Transport } from './helpers.js';
+import { errorCode, gql, loadScenario, makeApp, overHttp, useTransport, type GqlResult, type Transport } from './helpers.js';
 
 const TRIVY = 'pkg:githubactions/aquasecurity/trivy-action@0.33.1';
 const LITELLM = 'pkg:pypi/litellm@1.82.8';
@@ -47,30 +46,11 @@ interface ExportDownload {
   expiresAt: string;
 }
 
-/** Runs `blast export` in process against the same store (as test/api/blast-radius does for radius); returns the folder. */
+/** Runs `blast export` in process against the same store; returns the folder it wrote. */
 async function cliExport(store: GraphStore, args: string[]): Promise<string> {
   const out = join(mkdtempSync(join(tmpdir(), 'blast-cli-export-')), 'evidence');
-  const saved = { ...process.env };
-  if (store.backend === 'embedded') {
-    process.env.BLAST_DATA_DIR = (store as unknown as { dir: string }).dir;
-  } else {
-    const neo4j = inject('neo4j');
-    Object.assign(process.env, { NEO4J_URI: neo4j.uri, NEO4J_USER: neo4j.user, NEO4J_PASSWORD: neo4j.password });
-    if (neo4j.database) process.env.NEO4J_DATABASE = neo4j.database;
-  }
-  let err = '';
-  const program = new Command('blast').option('--store <store>').exitOverride();
-  const ctx = createCliContext(() => program.opts().store, { out: () => undefined, err: (t) => (err += t), interactive: false });
-  registerExport(program, ctx);
-  try {
-    await program.parseAsync(['--store', store.backend, 'export', ...args, '--out', out], { from: 'user' });
-    return out;
-  } catch (e) {
-    throw new Error(`blast export ${args.join(' ')} failed: ${String(e)} ${err}`);
-  } finally {
-    await ctx.closeStore();
-    process.env = saved;
-  }
+  await runCli(store, registerExport, ['export', ...args, '--out', out]);
+  return out;
 }
 
 async function exportVia(t: Transport, variables: Record<string, unknown>, token?: string): Promise<GqlResult<{ exportBlastRadius: ExportDownload }>> {
@@ -111,22 +91,11 @@ function pausedAtSnapshot(store: GraphStore): { store: GraphStore; inside: Promi
 
 describe.each(STORES)('exportBlastRadius: $backend', (adapter) => {
   let store: GraphStore;
-  beforeAll(async () => {
-    store = await adapter.setup();
-    await loadScenario(store);
-  });
-  afterAll(async () => {
-    await adapter.teardown(store);
-  });
+  useStore(adapter, (s) => (store = s), { prepare: loadScenario });
 
   describe('without tokens, over a real socket', () => {
     let t: Transport;
-    beforeAll(async () => {
-      t = await overHttp(makeApp(store));
-    });
-    afterAll(async () => {
-      await t.close();
-    });
+    useTransport(() => overHttp(makeApp(store)), (x) => (t = x));
 
     it('returns a URL to a ZIP holding exactly the files of `blast export`, whose manifest verifies', async () => {
       const made = await mustExport(t, { seeds: [{ id: TRIVY }], generatedAt: GENERATED_AT });
@@ -218,12 +187,7 @@ describe.each(STORES)('exportBlastRadius: $backend', (adapter) => {
 
   describe('with tokens, over a real socket', () => {
     let t: Transport;
-    beforeAll(async () => {
-      t = await overHttp(makeApp(store, { tokens: TOKENS }));
-    });
-    afterAll(async () => {
-      await t.close();
-    });
+    useTransport(() => overHttp(makeApp(store, { tokens: TOKENS })), (x) => (t = x));
 
     it('lets a viewer export; the download needs the token that made it', async () => {
       const viewer = 'viewer-token-0123456789';

@@ -1,18 +1,10 @@
 /** Shared by the API suites: the reference scenario, an app over a store, and GraphQL over fetch. */
-import { readFileSync } from 'node:fs';
-import { prepareInput } from '../../server/ingest/ingest-file.js';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp, type App, type AppOptions } from '../../server/api/create-app.js';
 import { listen, type Listening } from '../../server/api/listen.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
 
-export const SCENARIO_PATH = 'seed/reference/scenario.yaml';
-export const SCENARIO_TEXT = readFileSync(new URL('../../seed/reference/scenario.yaml', import.meta.url), 'utf8');
-/** A fixed ingestion time, so results (and snapshotIds) repeat. */
-export const INGESTED_AT = '2026-04-01T00:00:00Z';
-
-export async function loadScenario(store: GraphStore): Promise<void> {
-  await store.write(prepareInput(SCENARIO_PATH, SCENARIO_TEXT, { ingestedAt: INGESTED_AT }).batch);
-}
+export { INGESTED_AT, SCENARIO_PATH, SCENARIO_TEXT, loadScenario } from '../support/scenario.js';
 
 /** Errors are expected in many tests; keep them out of the output unless asked. */
 export const quietLog = { error: (message: string, err: unknown) => (process.env.BLAST_TEST_LOG ? console.error(message, err) : undefined) };
@@ -64,6 +56,27 @@ export async function inProcess(app: App): Promise<Transport> {
 export async function overHttp(app: App): Promise<Transport & { listening: Listening }> {
   const listening = await listen(app, { host: '127.0.0.1', port: 0, shutdownGraceMs: 1000 });
   return { name: 'http', base: listening.origin, fetch: (r) => fetch(r), close: () => listening.close(), listening };
+}
+
+/**
+ * Opens a transport before the enclosing `describe` runs (`open` is called then, once the suite's
+ * store is open) and closes it after; hands it to `use`, so the suite keeps it in its own variable.
+ *
+ * @example
+ * describe.each(TRANSPORTS)('over $name', ({ open }) => {
+ *   let t: Transport;
+ *   useTransport(() => open(makeApp(store)), (x) => (t = x));
+ * });
+ */
+export function useTransport(open: () => Promise<Transport>, use: (t: Transport) => void): void {
+  let t: Transport;
+  beforeAll(async () => {
+    t = await open();
+    use(t);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 }
 
 export const TRANSPORTS = [

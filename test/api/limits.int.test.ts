@@ -6,11 +6,11 @@
  */
 import { request as httpRequest } from 'node:http';
 import { getIntrospectionQuery } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BlastError } from '../../server/model/errors.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
-import { STORES } from '../support/stores.js';
-import { TRANSPORTS, errorCode, gql, inProcess, loadScenario, makeApp, overHttp, type Transport } from './helpers.js';
+import { STORES, useStore } from '../support/stores.js';
+import { TRANSPORTS, errorCode, gql, inProcess, loadScenario, makeApp, overHttp, useTransport, type Transport } from './helpers.js';
 
 type Fault = null | 'plain' | 'internal' | 'unavailable' | 'slow';
 
@@ -45,23 +45,12 @@ function faulty(store: GraphStore) {
 
 describe.each(STORES)('limits and errors: $backend', (adapter) => {
   let store: GraphStore;
-  beforeAll(async () => {
-    store = await adapter.setup();
-    await loadScenario(store);
-  });
-  afterAll(async () => {
-    await adapter.teardown(store);
-  });
+  useStore(adapter, (s) => (store = s), { prepare: loadScenario });
 
   describe.each(TRANSPORTS)('over $name', ({ open }) => {
     let t: Transport;
     const q = (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => gql(t.fetch, t.base, query, variables, { headers });
-    beforeAll(async () => {
-      t = await open(makeApp(store, { limits: { maxBodyBytes: 64 * 1024 } }));
-    });
-    afterAll(async () => {
-      await t.close();
-    });
+    useTransport(() => open(makeApp(store, { limits: { maxBodyBytes: 64 * 1024 } })), (x) => (t = x));
 
     it('refuses queries past the depth, alias, cost and token limits with LIMIT_EXCEEDED', async () => {
       const cases: Array<[string, RegExp]> = [

@@ -3,30 +3,19 @@
  * (Relay pages), search, neighborhood, path, stats, viewer, and the per-request batching that keeps a
  * page of 500 nodes to a handful of store calls.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GraphStore } from '../../server/store/graph-store.js';
-import { STORES } from '../support/stores.js';
-import { TRANSPORTS, errorCode, gql, inProcess, loadScenario, makeApp, type Transport } from './helpers.js';
+import { STORES, useStore } from '../support/stores.js';
+import { TRANSPORTS, errorCode, gql, inProcess, loadScenario, makeApp, useTransport, type Transport } from './helpers.js';
 
 describe.each(STORES)('GraphQL queries: $backend', (adapter) => {
   let store: GraphStore;
-  beforeAll(async () => {
-    store = await adapter.setup();
-    await loadScenario(store);
-  });
-  afterAll(async () => {
-    await adapter.teardown(store);
-  });
+  useStore(adapter, (s) => (store = s), { prepare: loadScenario });
 
   describe.each(TRANSPORTS)('over $name', ({ open }) => {
     let t: Transport;
     const q = (query: string, variables?: Record<string, unknown>) => gql(t.fetch, t.base, query, variables);
-    beforeAll(async () => {
-      t = await open(makeApp(store));
-    });
-    afterAll(async () => {
-      await t.close();
-    });
+    useTransport(() => open(makeApp(store)), (x) => (t = x));
 
     it('looks up a node with its props, sources and edges; normalises purls; null when absent', async () => {
       const r = await q(`{

@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../server/store/open-store.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
-import { STORES } from '../support/stores.js';
-import { TRANSPORTS, errorCode, gql, loadScenario, makeApp, overHttp, type Transport } from './helpers.js';
+import { STORES, useStore } from '../support/stores.js';
+import { TRANSPORTS, errorCode, gql, loadScenario, makeApp, overHttp, useTransport, type Transport } from './helpers.js';
 
 const SCRIPT = fileURLToPath(new URL('../../scripts/neo4j', import.meta.url));
 const OUTAGE_PORT = process.env.BLAST_OUTAGE_NEO4J_PORT || '7693';
@@ -30,21 +30,11 @@ function neo4jScript(command: 'start' | 'stop' | 'status'): Promise<{ code: numb
 
 describe.each(STORES)('health endpoints: $backend', (adapter) => {
   let store: GraphStore;
-  beforeAll(async () => {
-    store = await adapter.setup();
-  });
-  afterAll(async () => {
-    await adapter.teardown(store);
-  });
+  useStore(adapter, (s) => (store = s));
 
   describe.each(TRANSPORTS)('over $name', ({ open }) => {
     let t: Transport;
-    beforeAll(async () => {
-      t = await open(makeApp(store, { tokens: 'only-token-0123456789:viewer' }));
-    });
-    afterAll(async () => {
-      await t.close();
-    });
+    useTransport(() => open(makeApp(store, { tokens: 'only-token-0123456789:viewer' })), (x) => (t = x));
 
     it('/healthz says the process is alive, /readyz that the store answers; neither needs a token', async () => {
       const health = await t.fetch(new Request(`${t.base}/healthz`));

@@ -3,13 +3,13 @@
  * run against every store. Each case works out its expected answer in a comment. Times are on
  * 2026-03-24 unless said otherwise; `10:00` below means 2026-03-24T10:00:00Z.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { computeBlastRadius, defaultSeeds, type BlastOptions, type BlastRadius, type PathHop, type SeedInput } from '../../server/engine/blast-radius.js';
 import { BlastError } from '../../server/model/errors.js';
 import type { EdgeInput, NodeInput } from '../../server/model/types.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
 import { batch, edge, node, source } from '../support/batches.js';
-import { STORES } from '../support/stores.js';
+import { STORES, useStore } from '../support/stores.js';
 
 const at = (hm: string, day = '2026-03-24') => `${day}T${hm}:00Z`;
 
@@ -35,15 +35,7 @@ function get(r: BlastRadius, id: string) {
 
 describe.each(STORES)('blast radius: $backend', (adapter) => {
   let store: GraphStore;
-  beforeAll(async () => {
-    store = await adapter.setup();
-  });
-  afterAll(async () => {
-    await adapter.teardown(store);
-  });
-  beforeEach(async () => {
-    await store.clear();
-  });
+  useStore(adapter, (s) => (store = s), { beforeEach: (s) => s.clear() });
 
   const write = (nodes: NodeInput[], edges: EdgeInput[] = []) => store.write(batch(nodes, edges));
   const radius = (seeds: SeedInput[], options: BlastOptions = {}) => computeBlastRadius(store, seeds, options);

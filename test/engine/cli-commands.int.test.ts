@@ -1,25 +1,18 @@
 /** `blast radius` and `blast compromise` as registered commands, on every store. */
 import { Command } from 'commander';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerCompromise } from '../../server/cli/commands/compromise.js';
 import { registerRadius } from '../../server/cli/commands/radius.js';
 import type { CliContext } from '../../server/cli/context.js';
 import { computeBlastRadius } from '../../server/engine/blast-radius.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
 import { batch, edge, node } from '../support/batches.js';
-import { STORES } from '../support/stores.js';
+import { STORES, startFrom, useStore } from '../support/stores.js';
 
 describe.each(STORES)('blast radius / compromise commands: $backend', (adapter) => {
   let store: GraphStore;
-  beforeAll(async () => {
-    store = await adapter.setup();
-  });
-  afterAll(async () => {
-    await adapter.teardown(store);
-  });
-  beforeEach(async () => {
-    await store.clear();
-    await store.write(
+  useStore(adapter, (s) => (store = s), {
+    beforeEach: startFrom(() =>
       batch(
         [node('pkg:pypi/litellm@1.82.8', { publishedAt: '2026-03-24T10:52:00Z' }), node('org:meta', { notifyWithinHours: 72 }, 'Meta')],
         [
@@ -28,7 +21,7 @@ describe.each(STORES)('blast radius / compromise commands: $backend', (adapter) 
           edge('org:meta', 'USES', 'svc:acme/api'),
         ],
       ),
-    );
+    ),
   });
 
   /** Runs one command line; resolves to stdout, rejects with what the command threw. */

@@ -1,29 +1,22 @@
 /** Marking a node compromised: one write, never creating nodes, idempotent, then a default seed. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { computeBlastRadius, defaultSeeds } from '../../server/engine/blast-radius.js';
 import { markCompromised } from '../../server/engine/mark-compromised.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
 import { batch, edge, node } from '../support/batches.js';
-import { STORES } from '../support/stores.js';
+import { STORES, startFrom, useStore } from '../support/stores.js';
 
 const NOW = '2026-03-25T08:00:00Z';
 
 describe.each(STORES)('markCompromised: $backend', (adapter) => {
   let store: GraphStore;
-  beforeAll(async () => {
-    store = await adapter.setup();
-  });
-  afterAll(async () => {
-    await adapter.teardown(store);
-  });
-  beforeEach(async () => {
-    await store.clear();
-    await store.write(
+  useStore(adapter, (s) => (store = s), {
+    beforeEach: startFrom(() =>
       batch(
         [node('pkg:pypi/litellm@1.82.8', { publishedAt: '2026-03-24T10:52:00Z', advisories: ['osv:PYSEC-2026-2'] })],
         [edge('svc:acme/api', 'DEPENDS_ON', 'pkg:pypi/litellm@1.82.8', { since: '2026-03-24T11:00:00Z' })],
       ),
-    );
+    ),
   });
 
   it('sets compromised, compromisedAt and adds the advisory, with a mark source', async () => {

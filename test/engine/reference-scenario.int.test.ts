@@ -21,13 +21,12 @@
  *    is earlier than it should be.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { computeBlastRadius, type BlastRadius } from '../../server/engine/blast-radius.js';
-import { prepareInput } from '../../server/ingest/ingest-file.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
-import { STORES } from '../support/stores.js';
+import { loadScenario } from '../support/scenario.js';
+import { STORES, useStore } from '../support/stores.js';
 
-const SCENARIO = new URL('../../seed/reference/scenario.yaml', import.meta.url);
 const ANSWER = JSON.parse(readFileSync(new URL('./reference-answer.json', import.meta.url), 'utf8')) as {
   seed: string;
   affected: Array<{ id: string; firstExposedAt: string | null; hops: number; confidence: string }>;
@@ -67,14 +66,11 @@ const BLOCKED = [
 describe.each(STORES)('reference scenario: $backend', (adapter) => {
   let store: GraphStore;
   let result: BlastRadius;
-  beforeAll(async () => {
-    store = await adapter.setup();
-    const prepared = prepareInput('seed/reference/scenario.yaml', readFileSync(SCENARIO), { ingestedAt: '2026-04-01T00:00:00Z' });
-    await store.write(prepared.batch);
-    result = await computeBlastRadius(store, [{ id: ANSWER.seed }]);
-  });
-  afterAll(async () => {
-    await adapter.teardown(store);
+  useStore(adapter, (s) => (store = s), {
+    prepare: async (s) => {
+      await loadScenario(s);
+      result = await computeBlastRadius(s, [{ id: ANSWER.seed }]);
+    },
   });
 
   it('starts from the hijacked tag at its compromisedAt', () => {

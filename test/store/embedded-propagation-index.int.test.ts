@@ -31,6 +31,18 @@ async function fresh(): Promise<{ dir: string; store: EmbeddedStore }> {
   return { dir, store: await openAt(dir) };
 }
 
+/** A fresh store holding a 3,000-node synthetic graph; `all` is every node id written, in write order. */
+async function freshSynthetic(): Promise<{ store: EmbeddedStore; plan: ReturnType<typeof planSynthetic>; all: string[] }> {
+  const { store } = await fresh();
+  const plan = planSynthetic({ nodes: 3000, batchSize: 5000 });
+  const all: string[] = [];
+  for (const b of plan.batches()) {
+    await store.write(b);
+    all.push(...b.nodes.map((n) => n.id));
+  }
+  return { store, plan, all };
+}
+
 afterEach(async () => {
   if (envBefore === undefined) delete process.env[ENV];
   else process.env[ENV] = envBefore;
@@ -70,13 +82,7 @@ const ODD = ['svc:x\u{1F600}', 'svc:x\uFF01', 'svc:x\u00E9', 'svc:xz'];
 
 describe('embedded propagation index', () => {
   it('answers like the SQL path on a synthetic graph', async () => {
-    const { store } = await fresh();
-    const plan = planSynthetic({ nodes: 3000, batchSize: 5000 });
-    const all: string[] = [];
-    for (const b of plan.batches()) {
-      await store.write(b);
-      all.push(...b.nodes.map((n) => n.id));
-    }
+    const { store, plan, all } = await freshSynthetic();
     let r = 7;
     const rand = (n: number) => ((r = (r * 1103515245 + 12345) % 2147483648), r % n);
     let steps = 0;
@@ -136,13 +142,7 @@ describe('embedded propagation index', () => {
   });
 
   it('switches from SQL to the index only for large asks by default', async () => {
-    const { store } = await fresh();
-    const plan = planSynthetic({ nodes: 3000, batchSize: 5000 });
-    const all: string[] = [];
-    for (const b of plan.batches()) {
-      await store.write(b);
-      all.push(...b.nodes.map((n) => n.id));
-    }
+    const { store, all } = await freshSynthetic();
     delete process.env[ENV];
     // Only the index's answers carry its node numbers.
     const small = await store.propagationColumns(all.slice(0, 10));

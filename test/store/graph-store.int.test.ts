@@ -3,12 +3,12 @@
  * Anything a store must do identically (and so the engine may rely on) is asserted here.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { BlastError } from '../../server/model/errors.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
 import { prepareInput } from '../../server/ingest/ingest-file.js';
-import { STORES } from '../support/stores.js';
+import { STORES, useStore } from '../support/stores.js';
 import { rowsOfColumns, rowsOfSteps } from '../support/columns.js';
 import { batch, edge, node, source } from '../support/batches.js';
 
@@ -45,15 +45,7 @@ function sampleBatch() {
 
 describe.each(STORES)('GraphStore conformance: $backend', (adapter) => {
   let store: GraphStore;
-  beforeAll(async () => {
-    store = await adapter.setup();
-  });
-  afterAll(async () => {
-    await adapter.teardown(store);
-  });
-  beforeEach(async () => {
-    await store.clear();
-  });
+  useStore(adapter, (s) => (store = s), { beforeEach: (s) => s.clear() });
 
   it('answers ping and starts empty', async () => {
     await store.ping();

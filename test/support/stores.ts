@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import type { GraphBatch } from '../../server/model/types.js';
 import type { GraphStore, StoreBackend } from '../../server/store/graph-store.js';
 import { openStore } from '../../server/store/open-store.js';
 
@@ -47,3 +48,47 @@ export const STORES: StoreAdapter[] = [
     },
   },
 ];
+
+export interface SuiteStoreHooks {
+  /** Runs once when the store is open, before the suite's tests: loading a graph, say. */
+  prepare?: (store: GraphStore) => Promise<unknown>;
+  /** Runs before every test of the suite: `(s) => s.clear()` for tests that each write their own graph. */
+  beforeEach?: (store: GraphStore) => Promise<unknown>;
+}
+
+/**
+ * Opens `adapter`'s store before the enclosing `describe` runs and tears it down after it. The store
+ * is handed to `use` as soon as it is open, so the suite keeps it in its own variable:
+ *
+ * @example
+ * describe.each(STORES)('queries: $backend', (adapter) => {
+ *   let store: GraphStore;
+ *   useStore(adapter, (s) => (store = s), { prepare: loadScenario });
+ *   it('...', async () => expect(await store.stats()) ...);
+ * });
+ */
+export function useStore(adapter: StoreAdapter, use: (store: GraphStore) => void, hooks: SuiteStoreHooks = {}): void {
+  let store: GraphStore;
+  beforeAll(async () => {
+    store = await adapter.setup();
+    use(store);
+    await hooks.prepare?.(store);
+  });
+  afterAll(async () => {
+    await adapter.teardown(store);
+  });
+  const each = hooks.beforeEach;
+  if (each) {
+    beforeEach(async () => {
+      await each(store);
+    });
+  }
+}
+
+/** A `beforeEach` for tests that each start from the same small graph: empties the store, then writes `graph()`. */
+export function startFrom(graph: () => GraphBatch): (store: GraphStore) => Promise<void> {
+  return async (store) => {
+    await store.clear();
+    await store.write(graph());
+  };
+}

@@ -46,7 +46,7 @@ import { formatTime, normalizeTime } from '../model/time.js';
 import type { Source } from '../model/types.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { compareText, normaliseOptions, normaliseSeeds, type BlastOptions, type NormalisedOptions, type SeedInput } from './blast-options.js';
-import { MinHeap } from './min-heap.js';
+import { ArrivalQueue } from './arrival-queue.js';
 import { fetchRegion, isCustomer, isPublish, isVersionOf, visible, type Region, type RegionFilters } from './region.js';
 import { stepEdgeKey } from '../store/propagation-columns.js';
 
@@ -241,19 +241,12 @@ function search(region: Region, seeds: ReadonlyArray<{ node: StoredNode; at: num
     if (ta !== tb) return ta < tb;
     return rank[labelNode[a]!]! < rank[labelNode[b]!]!;
   };
-  // The heap orders by (arrival, hops, previous id, node id) only: the edge-key tie-break matters
-  // just between labels of the same node, and `offer` keeps the best of those as the tentative
-  // label; a label popped that is no longer its node's tentative one is skipped. Two different
-  // nodes' labels equal in (arrival, hops) cannot improve each other (an extension adds a hop).
-  const heapLess = (a: number, b: number): boolean => {
-    if (arrival[a] !== arrival[b]) return arrival[a]! < arrival[b]!;
-    if (hops[a] !== hops[b]) return hops[a]! < hops[b]!;
-    const pa = prev[a]! < 0 ? -1 : rank[prev[a]!]!;
-    const pb = prev[b]! < 0 ? -1 : rank[prev[b]!]!;
-    if (pa !== pb) return pa < pb;
-    return rank[labelNode[a]!]! < rank[labelNode[b]!]!;
-  };
-  const heap = new MinHeap<number>(heapLess);
+  // Labels leave the queue by (arrival, hops) only. Between labels of one node the full order
+  // matters, and `offer` settles it: a node's tentative label is the best offered so far, and a
+  // label popped that is no longer its node's tentative one is skipped. Labels of different nodes
+  // equal in (arrival, hops) cannot improve each other (an extension adds a hop), and every label
+  // that could offer a node (a, h) has (arrival, hops) before (a, h), so has been popped already.
+  const queue = new ArrivalQueue();
   const tentative = new Int32Array(region.size).fill(-1);
   const final = new Int32Array(region.size).fill(-1);
   const order: number[] = [];
@@ -267,7 +260,7 @@ function search(region: Region, seeds: ReadonlyArray<{ node: StoredNode; at: num
       return;
     }
     tentative[v] = l;
-    heap.push(l);
+    queue.push(l, at, h);
   };
   const { stepStart, stepEnd, stepTo, stepRank, lower, upper, publishedAt } = region;
 
@@ -286,7 +279,7 @@ function search(region: Region, seeds: ReadonlyArray<{ node: StoredNode; at: num
     }
   }
 
-  for (let l = heap.pop(); l !== undefined; l = heap.pop()) {
+  for (let l = queue.pop(); l !== undefined; l = queue.pop()) {
     const u = labelNode[l]!;
     if (final[u]! >= 0 || tentative[u] !== l) continue;
     final[u] = l;

@@ -4,6 +4,8 @@
  *   BENCH_ONLY=store,ingest,export,api,browser   which parts (default: all)
  *   BENCH_SIZES=S,M                              synthetic sizes for the store bench (add L: ~1M nodes, ~5M edges; long)
  *   BENCH_STORES=embedded,neo4j                  stores (default: both)
+ *   BENCH_EMBEDDED_DIR_L=DIR (or _S, _M)         keep that size's embedded graph in DIR: filled on the
+ *                                                first run, reused (ingest not measured) after
  *   BENCH_API_SECONDS=60, BENCH_API_CONNECTIONS=50
  *
  * Neo4j: NEO4J_URI when set, else the local one (scripts/neo4j start).

@@ -3,14 +3,12 @@
  * latency (median and p95 over at least 5 seeds that each reach > 10% of the graph), peak RSS, and on
  * the same graph in the same run the hand-written Neo4j query and the in-memory CSR floor.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { computeBlastRadius } from '../../server/engine/blast-radius.js';
 import type { GraphStore, StoreBackend } from '../../server/store/graph-store.js';
-import { openStore, storeSettingsFromEnv } from '../../server/store/open-store.js';
+import { openStore } from '../../server/store/open-store.js';
 import { planSynthetic, SIZES, type SizeName } from '../../seed/synthetic/generate.js';
 import { buildCsr, floorReach, type CsrGraph } from './csr-floor.js';
+import { freshStore } from './fresh-store.js';
 
 export interface StoreBenchRow {
   store: StoreBackend;
@@ -45,18 +43,23 @@ export async function runStoreBench(opts: { sizes?: SizeName[]; stores?: StoreBa
     floorReach(csr, [seeds[0]!.id]); // warm-up, as for the engine
     const floorTimes = seeds.map((s) => time(() => floorReach(csr, [s.id])));
     for (const backend of stores) {
-      const { store, cleanup } = await freshStore(backend);
+      const kept = backend === 'embedded' ? process.env[`BENCH_EMBEDDED_DIR_${size}`] : undefined;
+      const { store, cleanup } = kept ? await keptStore(kept) : await freshStore(backend, 'blast-bench-');
       try {
-        log(`[${size}/${backend}] ingesting`);
         const started = performance.now();
-        let records = 0;
-        let batches = 0;
-        for (const batch of plan.batches()) {
-          const s = await store.write(batch);
-          records += s.nodes.added + s.nodes.updated + s.edges.added + s.edges.updated;
-          if (++batches % 25 === 0) log(`[${size}/${backend}]   ${records} records, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+        if (kept && (await store.countNodes()) > 0) {
+          log(`[${size}/${backend}] reusing the graph in ${kept} (BENCH_EMBEDDED_DIR_${size}): no ingest measured`);
+        } else {
+          log(`[${size}/${backend}] ingesting`);
+          let records = 0;
+          let batches = 0;
+          for (const batch of plan.batches()) {
+            const s = await store.write(batch);
+            records += s.nodes.added + s.nodes.updated + s.edges.added + s.edges.updated;
+            if (++batches % 25 === 0) log(`[${size}/${backend}]   ${records} records, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+          }
         }
-        const ingestSeconds = (performance.now() - started) / 1000;
+        const ingestSeconds = kept ? NaN : (performance.now() - started) / 1000;
         const stats = await store.stats();
         log(`[${size}/${backend}] ingested ${stats.totalNodes} nodes + ${stats.totalEdges} edges in ${ingestSeconds.toFixed(1)} s`);
         const radius: number[] = [];
@@ -80,7 +83,7 @@ export async function runStoreBench(opts: { sizes?: SizeName[]; stores?: StoreBa
           nodes: stats.totalNodes,
           edges: stats.totalEdges,
           ingestSeconds: round(ingestSeconds),
-          ingestRecordsPerSecond: Math.round((stats.totalNodes + stats.totalEdges) / ingestSeconds),
+          ingestRecordsPerSecond: Number.isNaN(ingestSeconds) ? NaN : Math.round((stats.totalNodes + stats.totalEdges) / ingestSeconds),
           radiusMedianMs: round(percentile(radius, 50)),
           radiusP95Ms: round(percentile(radius, 95)),
           radiusCpuMedianMs: round(percentile(radiusCpu, 50)),
@@ -105,15 +108,13 @@ function chooseSeeds(csr: CsrGraph, candidates: string[]): Array<{ id: string; r
   return chosen;
 }
 
-async function freshStore(backend: StoreBackend): Promise<{ store: GraphStore; cleanup: () => Promise<void> }> {
-  if (backend === 'embedded') {
-    const dir = mkdtempSync(join(tmpdir(), 'blast-bench-'));
-    const store = await openStore({ backend, dataDir: dir });
-    return { store, cleanup: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
-  }
-  const store = await openStore({ ...storeSettingsFromEnv(process.env, 'neo4j') });
-  await store.clear();
-  return { store, cleanup: async () => (await store.clear(), await store.close()) };
+/**
+ * An embedded store kept between runs (BENCH_EMBEDDED_DIR_<size>): filled on the first run, reused
+ * after, so the engine can be measured at L without paying its ingest each time. Never removed.
+ */
+async function keptStore(dir: string): Promise<{ store: GraphStore; cleanup: () => Promise<void> }> {
+  const store = await openStore({ backend: 'embedded', dataDir: dir });
+  return { store, cleanup: () => store.close() };
 }
 
 /** What a Neo4j user writes by hand: every node within N hops, any direction, no time. */

@@ -2,11 +2,12 @@
  * The blast radius (ARCHITECTURE.md, "Blast-radius semantics"), implemented once, over the GraphStore
  * contract only, so every store gives the same answer byte for byte.
  *
- * Two phases:
+ * Three phases:
  *  1. fetchRegion (region.ts) pulls the structurally reachable region frontier by frontier with
  *     store.propagationColumns, applying every filter that does not depend on time of arrival, into
  *     columns (no object per step).
- *  2. An exact label-setting search (Dijkstra with a binary heap) in memory, over region numbers;
+ *  2. An exact label-setting search in memory (Dijkstra with a bucket queue by (arrival, hops),
+ *     arrival-queue.ts), over region numbers;
  *     labels are columns too, and ids are compared through each node's rank in id order.
  *  3. assemble builds the result: each path is its base's path plus one or two hops.
  *
@@ -20,7 +21,7 @@
  *                                   if that arrival <= min(e.until, u.containedAt, u.validUntil, v.validUntil)
  *
  * extend is strictly increasing (arrival never decreases and hops grow by one), so every label
- * extended from u is greater than label(u). Hence when the heap yields a node its label is final:
+ * extended from u is greater than label(u). Hence when the queue yields a node its label is final:
  * any in-neighbour that could still improve it would have a smaller label and would have been
  * popped, and extended, first. The recursive definition has exactly one solution (the smallest
  * node where two solutions differed would be derived from a smaller, equal node) and Dijkstra

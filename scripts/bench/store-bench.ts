@@ -61,7 +61,7 @@ export async function runStoreBench(opts: { sizes?: SizeName[]; stores?: StoreBa
         }
         const ingestSeconds = kept ? NaN : (performance.now() - started) / 1000;
         const stats = await store.stats();
-        log(`[${size}/${backend}] ingested ${stats.totalNodes} nodes + ${stats.totalEdges} edges in ${ingestSeconds.toFixed(1)} s`);
+        log(`[${size}/${backend}] ${kept ? 'holds' : 'ingested'} ${stats.totalNodes} nodes + ${stats.totalEdges} edges${kept ? '' : ` in ${ingestSeconds.toFixed(1)} s`}`);
         const radius: number[] = [];
         const radiusCpu: number[] = [];
         let reached = 0;

@@ -60,17 +60,22 @@ export class Region {
    */
   readonly admitted: number[] = [];
 
-  /** Per step: leaving and far node, EDGE_KINDS code, access code (+1, 0 absent), rank, bounds. */
-  readonly stepFrom: number[] = [];
-  readonly stepTo: number[] = [];
-  readonly stepKind: number[] = [];
-  readonly stepAccess: number[] = [];
-  readonly stepRank: number[] = [];
+  /**
+   * Per step (typed arrays, grown by doubling; entries at and past `steps` are unused): leaving and far
+   * node, EDGE_KINDS code, access code (+1, 0 absent), confidence rank, and time bounds.
+   */
+  stepFrom = new Int32Array(1024);
+  stepTo = new Int32Array(1024);
+  stepKind = new Uint8Array(1024);
+  stepAccess = new Uint8Array(1024);
+  stepRank = new Int8Array(1024);
   /** max(edge.since, to.validFrom). */
-  readonly lower: number[] = [];
+  lower = new Float64Array(1024);
   /** min(edge.until, from.containedAt, from.validUntil, to.validUntil). */
-  readonly upper: number[] = [];
+  upper = new Float64Array(1024);
   readonly sources: Array<readonly Source[]> = [];
+  /** Number of steps. */
+  steps = 0;
 
   private rankById: Int32Array | null = null;
 
@@ -94,8 +99,36 @@ export class Region {
     return this.rankById;
   }
 
-  get steps(): number {
-    return this.stepTo.length;
+  /** Appends a step out of u (whose steps must be the last ones appended). */
+  addStep(u: number, v: number, kind: number, access: number, rank: number, lower: number, upper: number, sources: readonly Source[]): void {
+    const s = this.steps;
+    if (s === this.stepTo.length) this.grow();
+    this.stepFrom[s] = u;
+    this.stepTo[s] = v;
+    this.stepKind[s] = kind;
+    this.stepAccess[s] = access;
+    this.stepRank[s] = rank;
+    this.lower[s] = lower;
+    this.upper[s] = upper;
+    this.sources.push(sources);
+    this.steps = s + 1;
+    this.stepEnd[u] = s + 1;
+  }
+
+  private grow(): void {
+    const n = this.stepTo.length * 2;
+    const more = <T extends Int32Array | Uint8Array | Int8Array | Float64Array>(a: T, make: new (n: number) => T): T => {
+      const b = new make(n);
+      b.set(a);
+      return b;
+    };
+    this.stepFrom = more(this.stepFrom, Int32Array);
+    this.stepTo = more(this.stepTo, Int32Array);
+    this.stepKind = more(this.stepKind, Uint8Array);
+    this.stepAccess = more(this.stepAccess, Uint8Array);
+    this.stepRank = more(this.stepRank, Int8Array);
+    this.lower = more(this.lower, Float64Array);
+    this.upper = more(this.upper, Float64Array);
   }
 
   /** Adds a node (not yet there) and returns its number. */
@@ -200,15 +233,7 @@ export async function fetchRegion(store: GraphStore, seeds: readonly StoredNode[
           const pub = region.publishedAt[v]!;
           if (!(pub >= lower && pub <= upper)) continue;
         }
-        region.stepFrom.push(u);
-        region.stepTo.push(v);
-        region.stepKind.push(kind);
-        region.stepAccess.push(c.access[j]!);
-        region.stepRank.push(rank);
-        region.lower.push(lower);
-        region.upper.push(upper);
-        region.sources.push(c.sources[j]!);
-        region.stepEnd[u] = region.steps;
+        region.addStep(u, v, kind, c.access[j]!, rank, lower, upper, c.sources[j]!);
         if (region.admitted[v] === 0) {
           region.admitted[v] = 1;
           next.push(v);

@@ -84,21 +84,26 @@ ORDER BY e.key
 
 // name: propagation
 // For each node u of $ids: the edges a compromise crosses out of it (forward kinds stored u->v,
-// reverse kinds stored v->u, model/kinds.ts PROPAGATION) and the far node v. efrom/eto keep the
-// stored direction. Cost grows with the edges of $ids only.
+// reverse kinds stored v->u, model/kinds.ts PROPAGATION) and the far node v. Cost grows with the
+// edges of $ids only. Lean rows, one per step, unordered (records.ts propagationSteps rebuilds the
+// records and sorts them): the edge's own fields, its far end `to` (the stored direction follows
+// from the kind, the key from from|kind|to|access), and the far node's fields (`node`) only on the
+// first row that reaches it: a hub reached from a thousand nodes is sent once, not a thousand times.
 UNWIND $ids AS id
 MATCH (u:Node {id: id})
 CALL (u) {
   MATCH (u)-[e:{{ForwardEdgeKinds}}]->(v)
-  RETURN e, v, u.id AS efrom, v.id AS eto
+  RETURN e, v
   UNION ALL
   MATCH (u)<-[e:{{ReverseEdgeKinds}}]-(v)
-  RETURN e, v, v.id AS efrom, u.id AS eto
+  RETURN e, v
 }
-RETURN u.id AS from, efrom, type(e) AS kind, eto,
-       e {.key, .since, .until, .confidence, .access, .sources, .firstIngestedAt, .hash} AS e,
-       v {.id, .kind, .name, .props, .sources, .compromised, .firstIngestedAt, .hash} AS v
-ORDER BY from, e.key
+WITH v, collect([u.id, e]) AS steps
+UNWIND range(0, size(steps) - 1) AS i
+WITH v, i, steps[i][0] AS from, steps[i][1] AS e
+RETURN from, type(e) AS kind, v.id AS to, e.since AS since, e.until AS until, e.confidence AS confidence,
+       e.access AS access, e.sources AS sources, e.firstIngestedAt AS firstIngestedAt, e.hash AS hash,
+       CASE i WHEN 0 THEN [v.kind, v.name, v.props, v.sources, v.compromised, v.firstIngestedAt, v.hash] END AS node
 
 // name: compromisedNodes
 MATCH (n:Node)

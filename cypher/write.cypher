@@ -19,29 +19,38 @@ UNWIND $ids AS id
 MATCH (n:Node {id: id})
 RETURN elementId(n) AS ref, n {.id, .kind, .name, .props, .sources, .compromised, .firstIngestedAt, .hash} AS n
 
-// name: readKinds
-// Of the nodes a batch only mentions (edge endpoints), those that are not stored as $kinds[i] says:
-// kind null when absent, else the kind they are stored as. Usually no row at all.
-UNWIND range(0, size($ids) - 1) AS i
-OPTIONAL MATCH (n:Node {id: $ids[i]})
-WITH $ids[i] AS id, n.kind AS kind, $kinds[i] AS expected
-WHERE kind IS NULL OR kind <> expected
-RETURN id, kind
-
-// name: readEdges
-// The stored edges of one kind among the batch's ($from[i], $key[i], $to[i]), with their element ids.
-UNWIND range(0, size($key) - 1) AS i
-MATCH (a:Node {id: $from[i]})-[e:{{EdgeKind}} {key: $key[i]}]->(b:Node {id: $to[i]})
-RETURN elementId(e) AS ref, a.id AS from, type(e) AS kind, b.id AS to,
-       e {.key, .since, .until, .confidence, .access, .sources, .firstIngestedAt, .hash} AS e
+// name: readMentions
+// One index seek per node, not per edge end. $ids: nodes of the batch; $kinds[i]: the kind a stub
+// (a node the batch only mentions) expects, null for the nodes readNodes reads whole. $from[j],
+// $to[j]: indexes in $ids of edge j's ends (numbers: toInteger), $key[j]: its key.
+// Rows with a null ref: stubs not stored as they expect (kind null when absent, else their stored
+// kind); usually none. Rows with a ref: the batch's edges that are stored, with their element ids.
+UNWIND $ids AS id
+OPTIONAL MATCH (n:Node {id: id})
+WITH collect([n]) AS nodes
+CALL (nodes) {
+  UNWIND range(0, size($ids) - 1) AS i
+  WITH i, nodes[i][0] AS n
+  WHERE $kinds[i] IS NOT NULL AND (n IS NULL OR n.kind <> $kinds[i])
+  RETURN $ids[i] AS id, n.kind AS kind, null AS ref, null AS from, null AS to, null AS e
+  UNION ALL
+  UNWIND range(0, size($key) - 1) AS j
+  WITH j, nodes[toInteger($from[j])][0] AS a, nodes[toInteger($to[j])][0] AS b
+  WHERE a IS NOT NULL AND b IS NOT NULL
+  MATCH (a)-[e {key: $key[j]}]->(b)
+  RETURN null AS id, type(e) AS kind, elementId(e) AS ref, a.id AS from, b.id AS to,
+         e {.key, .since, .until, .confidence, .access, .sources, .firstIngestedAt, .hash} AS e
+}
+RETURN id, kind, ref, from, to, e
 
 // name: createNodes
-// New nodes of one kind ($kind). props and sources are canonical JSON text; h1..h4 are the record
+// New nodes of one kind ($kind). props and sources are canonical JSON text, each distinct sources
+// text sent once in $sourceTexts and $sources[i] its index (a number: toInteger); h1..h4 are the record
 // hash's four 32-bit parts (sent as floats, exact below 2^53, stored as integers), summed for the
 // snapshotId; searchText feeds the full-text index.
 UNWIND range(0, size($id) - 1) AS i
 CREATE (n:Node:{{NodeKind}} {
-  id: $id[i], kind: $kind, name: $name[i], props: $props[i], sources: $sources[i], compromised: $compromised[i],
+  id: $id[i], kind: $kind, name: $name[i], props: $props[i], sources: $sourceTexts[toInteger($sources[i])], compromised: $compromised[i],
   firstIngestedAt: $firstIngestedAt[i], hash: $hash[i], searchText: $searchText[i],
   h1: toInteger($h1[i]), h2: toInteger($h2[i]), h3: toInteger($h3[i]), h4: toInteger($h4[i])
 })
@@ -50,20 +59,23 @@ CREATE (n:Node:{{NodeKind}} {
 // Changed nodes, by the element id readNodes returned (a node's id and kind never change).
 UNWIND range(0, size($ref) - 1) AS i
 MATCH (n:Node) WHERE elementId(n) = $ref[i]
-SET n.name = $name[i], n.props = $props[i], n.sources = $sources[i], n.compromised = $compromised[i],
+SET n.name = $name[i], n.props = $props[i], n.sources = $sourceTexts[toInteger($sources[i])], n.compromised = $compromised[i],
     n.firstIngestedAt = $firstIngestedAt[i], n.hash = $hash[i], n.searchText = $searchText[i],
     n.h1 = toInteger($h1[i]), n.h2 = toInteger($h2[i]), n.h3 = toInteger($h3[i]), n.h4 = toInteger($h4[i])
 
 // name: createEdges
-// New edges of one kind; both endpoints exist (nodes are written first). An absent optional field
-// is a null in its list, which creates no property.
-UNWIND range(0, size($key) - 1) AS i
-MATCH (a:Node {id: $from[i]})
-MATCH (b:Node {id: $to[i]})
+// New edges of one kind: $from[j], $to[j] index their ends in $ends (numbers: toInteger), each end
+// found once. Both ends exist (nodes are written first); were one missing, the CREATE would fail.
+// An absent optional field is a null in its list, which creates no property.
+UNWIND $ends AS id
+OPTIONAL MATCH (n:Node {id: id})
+WITH collect([n]) AS nodes
+UNWIND range(0, size($key) - 1) AS j
+WITH j, nodes[toInteger($from[j])][0] AS a, nodes[toInteger($to[j])][0] AS b
 CREATE (a)-[:{{EdgeKind}} {
-  key: $key[i], since: $since[i], until: $until[i], confidence: $confidence[i], access: $access[i],
-  sources: $sources[i], firstIngestedAt: $firstIngestedAt[i], hash: $hash[i],
-  h1: toInteger($h1[i]), h2: toInteger($h2[i]), h3: toInteger($h3[i]), h4: toInteger($h4[i])
+  key: $key[j], since: $since[j], until: $until[j], confidence: $confidence[j], access: $access[j],
+  sources: $sourceTexts[toInteger($sources[j])], firstIngestedAt: $firstIngestedAt[j], hash: $hash[j],
+  h1: toInteger($h1[j]), h2: toInteger($h2[j]), h3: toInteger($h3[j]), h4: toInteger($h4[j])
 }]->(b)
 
 // name: updateEdges
@@ -71,7 +83,7 @@ CREATE (a)-[:{{EdgeKind}} {
 UNWIND range(0, size($ref) - 1) AS i
 MATCH ()-[e]->() WHERE elementId(e) = $ref[i]
 SET e.since = $since[i], e.until = $until[i], e.confidence = $confidence[i], e.access = $access[i],
-    e.sources = $sources[i], e.firstIngestedAt = $firstIngestedAt[i], e.hash = $hash[i],
+    e.sources = $sourceTexts[toInteger($sources[i])], e.firstIngestedAt = $firstIngestedAt[i], e.hash = $hash[i],
     e.h1 = toInteger($h1[i]), e.h2 = toInteger($h2[i]), e.h3 = toInteger($h3[i]), e.h4 = toInteger($h4[i])
 
 // name: saveSnapshotSums

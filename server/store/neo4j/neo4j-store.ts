@@ -23,12 +23,12 @@ import {
   type StoredEdge,
   type StoredNode,
 } from '../../model/record.js';
-import type { GraphBatch, GraphStats, NodeInput, WriteSummary } from '../../model/types.js';
+import type { GraphBatch, GraphStats, WriteSummary } from '../../model/types.js';
 import type { GraphStore, PropagationStep } from '../graph-store.js';
 import type { Neo4jSettings } from '../open-store.js';
 import { cypherCatalog, type CypherCatalog, type Hops, type Statement, type Vars } from './cypher-loader.js';
 import { Executor, isTimeout, type ExecutorOptions, type Row, type Tx } from './executor.js';
-import { compare, edgeColumns, edgeFromRow, nodeColumns, nodeFromMap, propagationSteps, toBigInt, toInteger, toNumber } from './records.js';
+import { compare, edgeColumns, edgeEnds, edgeFromRow, nodeColumns, nodeFromMap, propagationSteps, toBigInt, toInteger, toNumber } from './records.js';
 import { fulltextQuery } from './search-query.js';
 
 export type Neo4jStoreOptions = Neo4jSettings & Pick<ExecutorOptions, 'connectionTimeoutMs' | 'maxRetryMs'>;
@@ -93,54 +93,58 @@ export class Neo4jStore implements GraphStore {
         const totals = (await this.cachedTotals(tx, lock)) ?? (await this.recount(tx));
 
         // Nodes the batch describes are read whole (planWrite merges them); of those it only mentions
-        // (stubs: most of an edge batch's nodes) just whether they are stored, and as which kind.
-        // Statements that do not depend on each other are pipelined: Neo4j runs one while the next
-        // is packed and sent.
+        // (stubs: most of an edge batch's nodes) just whether they are stored, and as which kind,
+        // together with which of the batch's edges are stored. Statements that do not depend on each
+        // other are pipelined: Neo4j runs one while the next is packed and sent.
         const described: string[] = [];
-        const mentioned: NodeInput[] = [];
+        const expected = new Map<string, NodeKind>();
         for (const n of complete.nodes) {
-          if (n.stub) mentioned.push(n);
+          if (n.stub) expected.set(n.id, n.kind);
           else described.push(n.id);
         }
         const existingNodes = new Map<string, StoredNode>();
         const nodeRefs = new Map<string, string>();
-        const storedKinds = new Map<string, NodeKind>();
-        await Promise.all([
-          ...[...chunks(described, READ_CHUNK)].map(async (ids) => {
-            for (const row of await tx.run(this.st('readNodes'), { ids })) {
-              const node = nodeFromMap(row.n);
-              existingNodes.set(node.id, node);
-              nodeRefs.set(node.id, row.ref as string);
-            }
-          }),
-          ...[...chunks(mentioned, READ_CHUNK)].map(async (stubs) => {
-            const unexpected = new Map<string, NodeKind | null>();
-            const params = { ids: stubs.map((n) => n.id), kinds: stubs.map((n) => n.kind) };
-            for (const row of await tx.run(this.st('readKinds'), params)) unexpected.set(row.id as string, row.kind as NodeKind | null);
-            for (const n of stubs) {
-              const kind = unexpected.has(n.id) ? unexpected.get(n.id) : n.kind;
-              if (kind) storedKinds.set(n.id, kind);
-            }
-          }),
-        ]);
-
-        // Only an edge between two stored nodes can be stored already.
-        const stored = (id: string) => existingNodes.has(id) || storedKinds.has(id);
+        const unexpected = new Map<string, NodeKind | null>();
         const existingEdges = new Map<string, StoredEdge>();
         const edgeRefs = new Map<string, string>();
-        const candidates = complete.edges.filter((e) => stored(e.from) && stored(e.to));
-        await Promise.all(
-          groupByKind(candidates, EDGE_KINDS).flatMap(([kind, edges]) =>
-            [...chunks(edges, READ_CHUNK)].map(async (part) => {
-              const params = { from: part.map((e) => e.from), to: part.map((e) => e.to), key: part.map(edgeKey) };
-              for (const row of await tx.run(this.st('readEdges', { EdgeKind: kind }), params)) {
-                const edge = edgeFromRow(row);
-                existingEdges.set(edge.key, edge);
-                edgeRefs.set(edge.key, row.ref as string);
+        const readMentions = async (ids: string[], edges: { from: number[]; to: number[]; key: string[] }) => {
+          const kinds = ids.map((id) => expected.get(id) ?? null);
+          for (const row of await tx.run(this.st('readMentions'), { ids, kinds, ...edges })) {
+            if (row.ref === null) {
+              unexpected.set(row.id as string, row.kind as NodeKind | null);
+            } else {
+              const edge = edgeFromRow(row);
+              existingEdges.set(edge.key, edge);
+              edgeRefs.set(edge.key, row.ref as string);
+            }
+          }
+        };
+        const reads: Promise<void>[] = [];
+        for (const ids of chunks(described, READ_CHUNK)) {
+          reads.push(
+            tx.run(this.st('readNodes'), { ids }).then((rows) => {
+              for (const row of rows) {
+                const node = nodeFromMap(row.n);
+                existingNodes.set(node.id, node);
+                nodeRefs.set(node.id, row.ref as string);
               }
             }),
-          ),
-        );
+          );
+        }
+        const covered = new Set<string>();
+        for (const part of chunks(complete.edges, READ_CHUNK)) {
+          const { ends, from, to } = edgeEnds(part);
+          for (const id of ends) covered.add(id);
+          reads.push(readMentions(ends, { from, to, key: part.map(edgeKey) }));
+        }
+        const alone = [...expected.keys()].filter((id) => !covered.has(id));
+        for (const ids of chunks(alone, READ_CHUNK)) reads.push(readMentions(ids, { from: [], to: [], key: [] }));
+        await Promise.all(reads);
+        const storedKinds = new Map<string, NodeKind>();
+        for (const [id, kind] of expected) {
+          const stored = unexpected.has(id) ? unexpected.get(id) : kind;
+          if (stored) storedKinds.set(id, stored);
+        }
 
         const plan = planWrite(complete, existingNodes, existingEdges, storedKinds);
 
@@ -157,7 +161,7 @@ export class Neo4jStore implements GraphStore {
         }
         const [newEdges, changedEdges] = partition(plan.edges, (e) => !edgeRefs.has(e.key));
         for (const [kind, edges] of groupByKind(newEdges, EDGE_KINDS)) {
-          for (const part of chunks(edges, WRITE_CHUNK)) writes.push(tx.run(this.st('createEdges', { EdgeKind: kind }), edgeColumns(part)));
+          for (const part of chunks(edges, WRITE_CHUNK)) writes.push(tx.run(this.st('createEdges', { EdgeKind: kind }), { ...edgeEnds(part), ...edgeColumns(part) }));
         }
         for (const part of chunks(changedEdges, WRITE_CHUNK)) {
           writes.push(tx.run(this.st('updateEdges'), { ref: part.map((e) => edgeRefs.get(e.key)), ...edgeColumns(part) }));

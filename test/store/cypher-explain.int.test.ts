@@ -34,14 +34,14 @@ describe('cypher loader', () => {
   });
 
   it('expands placeholders only from the closed lists', () => {
-    expect(catalog.expansions('upsertNodes').map((s) => s.name)).toEqual(NODE_KINDS.map((k) => `upsertNodes[${k}]`));
-    expect(catalog.expansions('upsertEdges')).toHaveLength(EDGE_KINDS.length);
-    expect(catalog.statement('upsertEdges', { EdgeKind: 'HOLDS' }).text).toContain('[e:HOLDS {key: r.key}]');
+    expect(catalog.expansions('createNodes').map((s) => s.name)).toEqual(NODE_KINDS.map((k) => `createNodes[${k}]`));
+    expect(catalog.expansions('createEdges')).toHaveLength(EDGE_KINDS.length);
+    expect(catalog.statement('createEdges', { EdgeKind: 'HOLDS' }).text).toContain('CREATE (a)-[:HOLDS {');
     const propagation = catalog.statement('propagation').text;
     expect(propagation).toContain(`[e:${FORWARD_EDGE_KINDS.join('|')}]`);
     expect(propagation).toContain(`[e:${REVERSE_EDGE_KINDS.join('|')}]`);
-    expect(() => catalog.statement('upsertEdges', { EdgeKind: 'HOLDS]->() DETACH DELETE a //' as never })).toThrow(/closed list/);
-    expect(() => catalog.statement('upsertNodes')).toThrow(/NodeKind/);
+    expect(() => catalog.statement('createEdges', { EdgeKind: 'HOLDS]->() DETACH DELETE a //' as never })).toThrow(/closed list/);
+    expect(() => catalog.statement('createNodes')).toThrow(/NodeKind/);
     expect(() => catalog.statement('noSuchStatement')).toThrow(/no Cypher statement/);
   });
 

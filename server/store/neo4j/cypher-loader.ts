@@ -4,7 +4,7 @@
  * be parameters, so a statement may use placeholders, substituted here from the closed lists in
  * model/kinds.ts and never from input:
  *
- * - `{{NodeKind}}`, `{{EdgeKind}}`: one kind, chosen per call (`statement('upsertNodes', { NodeKind: 'Service' })`);
+ * - `{{NodeKind}}`, `{{EdgeKind}}`: one kind, chosen per call (`statement('createNodes', { NodeKind: 'Service' })`);
  * - `{{Hops}}`: a path length bound from 1 to 10;
  * - `{{ForwardEdgeKinds}}`, `{{ReverseEdgeKinds}}`: the fixed `A|B|C` alternations of PROPAGATION.
  *

@@ -34,7 +34,10 @@ export interface ExecutorOptions {
 export type Params = { [key: string]: unknown };
 export type Row = { [key: string]: unknown };
 
-/** What a unit of work sees: run a loaded statement with parameters, get plain rows. */
+/**
+ * What a unit of work sees: run a loaded statement with parameters, get plain rows. Runs may overlap
+ * (`Promise.all`): the driver pipelines them, and the server still runs them in the order called.
+ */
 export interface Tx {
   run(statement: Statement, params?: Params): Promise<Row[]>;
 }
@@ -146,11 +149,20 @@ export class Executor {
   }
 
   private wrap(tx: ManagedTransaction, op: string, where: { statement?: string }): Tx {
+    let failed = false;
     return {
       run: async (statement, params = {}) => {
-        where.statement = statement.name;
+        // Statements may be pipelined (several runs in flight): an error names the first that failed.
+        if (!failed) where.statement = statement.name;
         const started = Date.now();
-        const result = await tx.run(statement.text, params);
+        let result: QueryResult;
+        try {
+          result = await tx.run(statement.text, params);
+        } catch (err) {
+          if (!failed) where.statement = statement.name;
+          failed = true;
+          throw err;
+        }
         this.log(op, statement, params, result, started);
         return result.records.map((r) => r.toObject() as Row);
       },

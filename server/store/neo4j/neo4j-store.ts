@@ -18,7 +18,6 @@ import {
   completeBatch,
   edgeKey,
   hashParts,
-  nodeIdsOf,
   planWrite,
   snapshotIdFrom,
   type StoredEdge,
@@ -30,7 +29,7 @@ import { columnsFromSteps, type PropagationColumns } from '../propagation-column
 import type { Neo4jSettings } from '../open-store.js';
 import { cypherCatalog, type CypherCatalog, type Hops, type Statement, type Vars } from './cypher-loader.js';
 import { Executor, isTimeout, type ExecutorOptions, type Row, type Tx } from './executor.js';
-import { edgeFromRow, edgeRow, nodeFromMap, nodeRow, toBigInt, toInteger, toNumber } from './records.js';
+import { compare, edgeColumns, edgeEnds, edgeFromRow, nodeColumns, nodeFromMap, propagationSteps, toBigInt, toInteger, toNumber } from './records.js';
 import { fulltextQuery } from './search-query.js';
 
 export type Neo4jStoreOptions = Neo4jSettings & Pick<ExecutorOptions, 'connectionTimeoutMs' | 'maxRetryMs'>;
@@ -94,40 +93,89 @@ export class Neo4jStore implements GraphStore {
         const [lock] = await tx.run(this.st('lockGraph'));
         const totals = (await this.cachedTotals(tx, lock)) ?? (await this.recount(tx));
 
-        const existingNodes = new Map<string, StoredNode>();
-        for (const ids of chunks(nodeIdsOf(complete), READ_CHUNK)) {
-          for (const row of await tx.run(this.st('readNodes'), { ids })) {
-            const node = nodeFromMap(row.n);
-            existingNodes.set(node.id, node);
-          }
+        // Nodes the batch describes are read whole (planWrite merges them); of those it only mentions
+        // (stubs: most of an edge batch's nodes) just whether they are stored, and as which kind,
+        // together with which of the batch's edges are stored. Statements that do not depend on each
+        // other are pipelined: Neo4j runs one while the next is packed and sent.
+        const described: string[] = [];
+        const expected = new Map<string, NodeKind>();
+        for (const n of complete.nodes) {
+          if (n.stub) expected.set(n.id, n.kind);
+          else described.push(n.id);
         }
+        const existingNodes = new Map<string, StoredNode>();
+        const nodeRefs = new Map<string, string>();
+        const unexpected = new Map<string, NodeKind | null>();
         const existingEdges = new Map<string, StoredEdge>();
-        for (const [kind, edges] of groupByKind(complete.edges, EDGE_KINDS)) {
-          const keys = edges.map((e) => ({ from: e.from, to: e.to, key: edgeKey(e) }));
-          for (const rows of chunks(keys, READ_CHUNK)) {
-            for (const row of await tx.run(this.st('readEdges', { EdgeKind: kind }), { rows })) {
+        const edgeRefs = new Map<string, string>();
+        const readMentions = async (ids: string[], edges: { from: number[]; to: number[]; key: string[] }) => {
+          const kinds = ids.map((id) => expected.get(id) ?? null);
+          for (const row of await tx.run(this.st('readMentions'), { ids, kinds, ...edges })) {
+            if (row.ref === null) {
+              unexpected.set(row.id as string, row.kind as NodeKind | null);
+            } else {
               const edge = edgeFromRow(row);
               existingEdges.set(edge.key, edge);
+              edgeRefs.set(edge.key, row.ref as string);
             }
           }
+        };
+        const reads: Promise<void>[] = [];
+        for (const ids of chunks(described, READ_CHUNK)) {
+          reads.push(
+            tx.run(this.st('readNodes'), { ids }).then((rows) => {
+              for (const row of rows) {
+                const node = nodeFromMap(row.n);
+                existingNodes.set(node.id, node);
+                nodeRefs.set(node.id, row.ref as string);
+              }
+            }),
+          );
+        }
+        const covered = new Set<string>();
+        for (const part of chunks(complete.edges, READ_CHUNK)) {
+          const { ends, from, to } = edgeEnds(part);
+          for (const id of ends) covered.add(id);
+          reads.push(readMentions(ends, { from, to, key: part.map(edgeKey) }));
+        }
+        const alone = [...expected.keys()].filter((id) => !covered.has(id));
+        for (const ids of chunks(alone, READ_CHUNK)) reads.push(readMentions(ids, { from: [], to: [], key: [] }));
+        await Promise.all(reads);
+        const storedKinds = new Map<string, NodeKind>();
+        for (const [id, kind] of expected) {
+          const stored = unexpected.has(id) ? unexpected.get(id) : kind;
+          if (stored) storedKinds.set(id, stored);
         }
 
-        const plan = planWrite(complete, existingNodes, existingEdges);
+        const plan = planWrite(complete, existingNodes, existingEdges, storedKinds);
 
         for (const n of plan.nodes) swap(totals.nodes, existingNodes.get(n.id)?.hash, n.hash);
         for (const e of plan.edges) swap(totals.edges, existingEdges.get(e.key)?.hash, e.hash);
-        for (const [kind, nodes] of groupByKind(plan.nodes, NODE_KINDS)) {
-          for (const rows of chunks(nodes.map(nodeRow), WRITE_CHUNK)) await tx.run(this.st('upsertNodes', { NodeKind: kind }), { rows });
+        // Nodes before edges (an edge's endpoints must exist): the server runs them in this order.
+        const writes: Promise<unknown>[] = [];
+        const [newNodes, changedNodes] = partition(plan.nodes, (n) => !nodeRefs.has(n.id));
+        for (const [kind, nodes] of groupByKind(newNodes, NODE_KINDS)) {
+          for (const part of chunks(nodes, WRITE_CHUNK)) writes.push(tx.run(this.st('createNodes', { NodeKind: kind }), { kind, ...nodeColumns(part) }));
         }
-        for (const [kind, edges] of groupByKind(plan.edges, EDGE_KINDS)) {
-          for (const rows of chunks(edges.map(edgeRow), WRITE_CHUNK)) await tx.run(this.st('upsertEdges', { EdgeKind: kind }), { rows });
+        for (const part of chunks(changedNodes, WRITE_CHUNK)) {
+          writes.push(tx.run(this.st('updateNodes'), { ref: part.map((n) => nodeRefs.get(n.id)), ...nodeColumns(part) }));
         }
-        await tx.run(this.st('saveSnapshotSums'), {
-          nodeCount: toInteger(totals.nodes.count),
-          nodeSums: totals.nodes.sums.map(toInteger),
-          edgeCount: toInteger(totals.edges.count),
-          edgeSums: totals.edges.sums.map(toInteger),
-        });
+        const [newEdges, changedEdges] = partition(plan.edges, (e) => !edgeRefs.has(e.key));
+        for (const [kind, edges] of groupByKind(newEdges, EDGE_KINDS)) {
+          for (const part of chunks(edges, WRITE_CHUNK)) writes.push(tx.run(this.st('createEdges', { EdgeKind: kind }), { ...edgeEnds(part), ...edgeColumns(part) }));
+        }
+        for (const part of chunks(changedEdges, WRITE_CHUNK)) {
+          writes.push(tx.run(this.st('updateEdges'), { ref: part.map((e) => edgeRefs.get(e.key)), ...edgeColumns(part) }));
+        }
+        writes.push(
+          tx.run(this.st('saveSnapshotSums'), {
+            nodeCount: toInteger(totals.nodes.count),
+            nodeSums: totals.nodes.sums.map(toInteger),
+            edgeCount: toInteger(totals.edges.count),
+            edgeSums: totals.edges.sums.map(toInteger),
+          }),
+        );
+        await Promise.all(writes);
         return { ...plan.summary, snapshotId: snapshotOf(totals) };
       },
       { rollback: opts.dryRun === true, metadata: { input: batch.input.slice(0, 200) } },
@@ -196,17 +244,14 @@ export class Neo4jStore implements GraphStore {
   async propagation(ids: readonly string[]): Promise<PropagationStep[]> {
     if (ids.length === 0) return [];
     const unique = [...new Set(ids)];
-    const steps = await this.db.read('propagation', async (tx) => {
-      const out: PropagationStep[] = [];
+    const rows = await this.db.read('propagation', async (tx) => {
+      const out: Row[] = [];
       for (const chunk of chunks(unique, READ_CHUNK)) {
-        for (const row of await tx.run(this.st('propagation'), { ids: chunk })) {
-          out.push({ from: row.from as string, edge: edgeFromRow(row, { from: 'efrom', to: 'eto', e: 'e' }), to: nodeFromMap(row.v) });
-        }
+        for (const row of await tx.run(this.st('propagation'), { ids: chunk })) out.push(row);
       }
       return out;
     });
-    if (unique.length > READ_CHUNK) steps.sort((a, b) => compare(a.from, b.from) || compare(a.edge.key, b.edge.key));
-    return steps;
+    return propagationSteps(rows);
   }
 
   async propagationColumns(ids: readonly string[]): Promise<PropagationColumns> {
@@ -312,6 +357,13 @@ function snapshotOf(t: { nodes: Totals; edges: Totals }): string {
   return snapshotIdFrom({ count: Number(t.nodes.count), sums: t.nodes.sums }, { count: Number(t.edges.count), sums: t.edges.sums });
 }
 
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (test(item) ? yes : no).push(item);
+  return [yes, no];
+}
+
 function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
@@ -338,10 +390,6 @@ function checkEdgeKind(kind: unknown): EdgeKind {
   return kind;
 }
 
-/** Code-unit order, as JavaScript and Neo4j compare strings. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 const SCHEMA_RACE_CODES = new Set([
   'Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists',

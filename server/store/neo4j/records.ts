@@ -4,9 +4,11 @@
  * order model/record.ts produces, so a record read back is the record written, byte for byte.
  */
 import neo4j, { type Integer } from 'neo4j-driver';
-import type { EdgeKind, NodeKind } from '../../model/kinds.js';
+import { PROPAGATION, type EdgeKind, type NodeKind } from '../../model/kinds.js';
 import { hashParts, type StoredEdge, type StoredNode } from '../../model/record.js';
 import type { Access, Confidence } from '../../model/kinds.js';
+import type { Props, Source } from '../../model/types.js';
+import type { PropagationStep } from '../graph-store.js';
 import type { Row } from './executor.js';
 import { searchText } from './search-query.js';
 
@@ -66,41 +68,187 @@ export function edgeFromRow(row: Row, cols: { from: string; to: string; e: strin
   };
 }
 
-function hashColumns(hash: string): { h1: Integer; h2: Integer; h3: Integer; h4: Integer } {
-  // Sent as Integers: a JS number would be stored as a float and its sum would lose digits.
-  const [h1, h2, h3, h4] = hashParts(hash).map((h) => neo4j.int(h));
-  return { h1: h1!, h2: h2!, h3: h3!, h4: h4! };
-}
+/** One step as the `propagation` statement lists it. */
+type StepRow = [EdgeKind, string, string | null, string | null, Confidence | null, Access | null, string, string, string, NodeRow | null];
+type NodeRow = [NodeKind, string, string, string, boolean | null, string, string];
 
-export function nodeRow(n: StoredNode): Row {
-  return {
-    id: n.id,
-    kind: n.kind,
-    name: n.name,
-    props: JSON.stringify(n.props),
-    sources: JSON.stringify(n.sources),
-    compromised: n.compromised,
-    firstIngestedAt: n.firstIngestedAt,
-    hash: n.hash,
-    searchText: searchText(n.id, n.name),
-    ...hashColumns(n.hash),
+/**
+ * The records of the `propagation` statement's rows (one per asked node: `from` and its `steps`),
+ * ordered by (from, edge key). Each far node and each sources text is parsed once per call and
+ * shared by the steps that reach it, so those are frozen (as the embedded store's propagation index
+ * does).
+ */
+export function propagationSteps(rows: readonly Row[]): PropagationStep[] {
+  const parsedSources = new Map<string, Source[]>();
+  const sourcesOf = (text: string): Source[] => {
+    let s = parsedSources.get(text);
+    if (s === undefined) {
+      s = deepFreeze(JSON.parse(text)) as Source[];
+      parsedSources.set(text, s);
+    }
+    return s;
   };
+  const nodes = new Map<string, StoredNode>();
+  for (const row of rows) {
+    for (const [, id, , , , , , , , n] of row.steps as StepRow[]) {
+      if (n === null) continue;
+      nodes.set(
+        id,
+        Object.freeze({
+          id,
+          kind: n[0],
+          name: n[1],
+          props: deepFreeze(JSON.parse(n[2])) as Props,
+          sources: sourcesOf(n[3]),
+          compromised: n[4] === true,
+          firstIngestedAt: n[5],
+          hash: n[6],
+        }),
+      );
+    }
+  }
+  const steps: PropagationStep[] = [];
+  for (const row of rows) {
+    const u = row.from as string;
+    for (const [kind, v, since, until, confidence, access, sources, firstIngestedAt, hash] of row.steps as StepRow[]) {
+      const forward = PROPAGATION[kind] === 'forward';
+      const from = forward ? u : v;
+      const to = forward ? v : u;
+      // Same fields and key order as edgeFromRow; the key is edgeKey's, as mergeEdge stored it.
+      const edge = { from, kind, to } as StoredEdge;
+      if (since !== null) edge.since = since;
+      if (until !== null) edge.until = until;
+      if (confidence !== null) edge.confidence = confidence;
+      if (access !== null) edge.access = access;
+      edge.sources = sourcesOf(sources);
+      edge.key = `${from}|${kind}|${to}|${access ?? ''}`;
+      edge.firstIngestedAt = firstIngestedAt;
+      edge.hash = hash;
+      steps.push({ from: u, edge, to: nodes.get(v)! });
+    }
+  }
+  return steps.sort((a, b) => compare(a.from, b.from) || compare(a.edge.key, b.edge.key));
 }
 
-/** Absent optional fields are sent as null, which leaves (or makes) the property absent. */
-export function edgeRow(e: StoredEdge): Row {
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Code-unit order, as JavaScript and Neo4j compare strings. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Parallel lists, one entry per record: what the write statements UNWIND by index. */
+export type Columns = { [column: string]: unknown[] };
+
+/**
+ * New or changed nodes as the columns createNodes / updateNodes read (sources: sourcesColumn). The four hash parts go as
+ * numbers (floats, exact for 32-bit values) and the statements turn them into integers: a JS number
+ * stored as is would be a float, and summing floats loses digits past 2^53.
+ */
+export function nodeColumns(nodes: readonly StoredNode[]): Columns {
+  const sources = sourcesColumn();
+  const c = columns(['id', 'name', 'props', 'sources', 'compromised', 'firstIngestedAt', 'hash', 'searchText', 'h1', 'h2', 'h3', 'h4']);
+  for (const n of nodes) {
+    c.id!.push(n.id);
+    c.name!.push(n.name);
+    c.props!.push(JSON.stringify(n.props));
+    c.sources!.push(sources.at(n.sources));
+    c.compromised!.push(n.compromised);
+    c.firstIngestedAt!.push(n.firstIngestedAt);
+    c.hash!.push(n.hash);
+    c.searchText!.push(searchText(n.id, n.name));
+    pushHashParts(c, n.hash);
+  }
+  c.sourceTexts = sources.texts;
+  return c;
+}
+
+/** New or changed edges as the columns createEdges / updateEdges read (ends: edgeEnds); absent fields are null. */
+export function edgeColumns(edges: readonly StoredEdge[]): Columns {
+  const sources = sourcesColumn();
+  const c = columns(['key', 'since', 'until', 'confidence', 'access', 'sources', 'firstIngestedAt', 'hash', 'h1', 'h2', 'h3', 'h4']);
+  for (const e of edges) {
+    c.key!.push(e.key);
+    c.since!.push(e.since ?? null);
+    c.until!.push(e.until ?? null);
+    c.confidence!.push(e.confidence ?? null);
+    c.access!.push(e.access ?? null);
+    c.sources!.push(sources.at(e.sources));
+    c.firstIngestedAt!.push(e.firstIngestedAt);
+    c.hash!.push(e.hash);
+    pushHashParts(c, e.hash);
+  }
+  c.sourceTexts = sources.texts;
+  return c;
+}
+
+/**
+ * The distinct ends of some edges, and for each edge the indexes of its from and to among them: a
+ * statement then finds each node once, however many of the edges touch it.
+ */
+export function edgeEnds(edges: readonly { from: string; to: string }[]): { ends: string[]; from: number[]; to: number[] } {
+  const index = new Map<string, number>();
+  const ends: string[] = [];
+  const at = (id: string): number => {
+    let i = index.get(id);
+    if (i === undefined) {
+      i = ends.push(id) - 1;
+      index.set(id, i);
+    }
+    return i;
+  };
+  const from: number[] = [];
+  const to: number[] = [];
+  for (const e of edges) {
+    from.push(at(e.from));
+    to.push(at(e.to));
+  }
+  return { ends, from, to };
+}
+
+function columns(names: readonly string[]): Columns {
+  return Object.fromEntries(names.map((n) => [n, []]));
+}
+
+function pushHashParts(c: Columns, hash: string): void {
+  const [h1, h2, h3, h4] = hashParts(hash);
+  c.h1!.push(h1);
+  c.h2!.push(h2);
+  c.h3!.push(h3);
+  c.h4!.push(h4);
+}
+
+/**
+ * Sources as JSON texts, each distinct text sent once (`sourceTexts`) and records pointing at it by
+ * index: a file's records all carry the same sources, so this is most of what a write would send.
+ */
+function sourcesColumn(): { texts: string[]; at: (sources: readonly Source[]) => number } {
+  const texts: string[] = [];
+  const byText = new Map<string, number>();
+  // JSON.stringify once per Source object (or array of several): a batch's records share them.
+  const byObject = new Map<object, number>();
   return {
-    from: e.from,
-    to: e.to,
-    key: e.key,
-    since: e.since ?? null,
-    until: e.until ?? null,
-    confidence: e.confidence ?? null,
-    access: e.access ?? null,
-    sources: JSON.stringify(e.sources),
-    firstIngestedAt: e.firstIngestedAt,
-    hash: e.hash,
-    ...hashColumns(e.hash),
+    texts,
+    at(sources) {
+      const key = sources.length === 1 ? sources[0]! : sources;
+      let i = byObject.get(key);
+      if (i === undefined) {
+        const text = JSON.stringify(sources);
+        i = byText.get(text);
+        if (i === undefined) {
+          i = texts.push(text) - 1;
+          byText.set(text, i);
+        }
+        byObject.set(key, i);
+      }
+      return i;
+    },
   };
 }
 

@@ -12,7 +12,7 @@
 import { computeBlastRadius } from '../../server/engine/blast-radius.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
 import { openStore, storeSettingsFromEnv } from '../../server/store/open-store.js';
-import { planSynthetic, SIZES, type SizeName } from '../../seed/synthetic/generate.js';
+import { planSynthetic, prng, SIZES, type SizeName } from '../../seed/synthetic/generate.js';
 
 const sizes = process.argv.slice(2).filter((a): a is SizeName => a in SIZES);
 if (sizes.length === 0) {
@@ -113,16 +113,6 @@ function sample(ids: readonly string[], n: number, rand: () => number): string[]
   return [...chosen];
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -42,7 +42,7 @@ const START = Date.parse('2025-06-01T00:00:00Z');
 const SPAN = 365 * DAY;
 
 /** mulberry32: small, fast, and the same on every platform. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

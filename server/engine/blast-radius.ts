@@ -205,7 +205,9 @@ export async function computeBlastRadius(store: GraphStore, seeds: readonly Seed
 
   const region = await fetchRegion(store, found.map((f) => f.node), filters);
   const chosen = search(region, found, opts.maxHops);
-  return assemble(snapshotId, seedsOut, opts, region, chosen, new Set(found.map((f) => f.node.id)));
+  const isSeed = new Uint8Array(region.size);
+  for (const f of found) isSeed[region.index.get(f.node.id)!] = 1;
+  return assemble(snapshotId, seedsOut, opts, region, chosen, isSeed);
 }
 
 /** The search's answer: each reached node's chosen label, and the nodes in the order they became final. */
@@ -312,7 +314,7 @@ function stepKey(region: Region, ids: readonly string[], s: number): string {
   return stepEdgeKey(ids[region.stepFrom[s]!]!, region.stepKind[s]!, ids[region.stepTo[s]!]!, region.stepAccess[s]!);
 }
 
-function assemble(snapshotId: string, seeds: BlastSeed[], options: NormalisedOptions, region: Region, chosen: Chosen, seedIds: ReadonlySet<string>): BlastRadius {
+function assemble(snapshotId: string, seeds: BlastSeed[], options: NormalisedOptions, region: Region, chosen: Chosen, isSeed: Uint8Array): BlastRadius {
   const { labels, of, order } = chosen;
   const times = new TimeText();
   const hop = (s: number, at: number): PathHop => ({
@@ -344,7 +346,7 @@ function assemble(snapshotId: string, seeds: BlastSeed[], options: NormalisedOpt
 
   const arrivalOf = (v: number) => labels.arrival[of[v]!]!;
   const rank = region.idRank();
-  const reached = order.filter((v) => !seedIds.has(region.nodes[v]!.id));
+  const reached = order.filter((v) => isSeed[v] === 0);
   reached.sort((a, b) => {
     const ta = arrivalOf(a);
     const tb = arrivalOf(b);
@@ -367,19 +369,20 @@ function assemble(snapshotId: string, seeds: BlastSeed[], options: NormalisedOpt
   // Every distinct reason per reached customer: each reached Dataset it BELONGS_TO and each reached
   // Service it USES, where that last hop can itself be crossed (time, filters, hop limit).
   const reasons = new Map<number, Array<{ via: number; arrival: number; hops: number; path: PathHop[] }>>();
-  for (const u of order) {
+  // Only the steps into customers are read (in step order; a node's steps are adjacent, so each
+  // customer's list is in the same order as when walking the reached nodes' steps).
+  for (const s of region.customerSteps) {
+    const u = region.stepFrom[s]!;
+    const target = region.stepTo[s]!;
     const l = of[u]!;
+    if (l < 0 || of[target]! < 0 || isSeed[target] === 1) continue;
     if (options.maxHops !== null && labels.hops[l]! + 1 > options.maxHops) continue;
-    for (let s = region.stepStart[u]!; s < region.stepEnd[u]!; s++) {
-      const target = region.stepTo[s]!;
-      if (!isCustomer(region, target) || of[target]! < 0 || seedIds.has(region.nodes[target]!.id)) continue;
-      const t = labels.arrival[l]!;
-      const arrival = t > region.lower[s]! ? t : region.lower[s]!;
-      if (arrival > region.upper[s]!) continue;
-      const list = reasons.get(target) ?? [];
-      list.push({ via: u, arrival, hops: labels.hops[l]! + 1, path: [...paths[u]!, hop(s, arrival)] });
-      reasons.set(target, list);
-    }
+    const t = labels.arrival[l]!;
+    const arrival = t > region.lower[s]! ? t : region.lower[s]!;
+    if (arrival > region.upper[s]!) continue;
+    const list = reasons.get(target) ?? [];
+    list.push({ via: u, arrival, hops: labels.hops[l]! + 1, path: [...paths[u]!, hop(s, arrival)] });
+    reasons.set(target, list);
   }
   const customers: AffectedCustomer[] = [];
   reached.forEach((v, i) => {

@@ -40,7 +40,15 @@ export interface RegionFilters {
  */
 export class Region {
   readonly nodes: StoredNode[] = [];
+  /**
+   * Region number by id, for the seeds and for nodes found by id (while the store's answers carry no
+   * numbers); `indexAll` completes it.
+   */
   readonly index = new Map<string, number>();
+  /** The store's own number of each node (PropagationColumns.numbers), -1 when not known. */
+  readonly number: number[] = [];
+  /** Whether every answer carried the same numbering, in id order (then `number` ranks ids). */
+  idOrdered = false;
   /** Credential createdAt, else -Infinity. */
   readonly validFrom: number[] = [];
   /** Credential min(rotatedAt, revokedAt), else +Infinity. */
@@ -74,10 +82,13 @@ export class Region {
   /** min(edge.until, from.containedAt, from.validUntil, to.validUntil). */
   upper = new Float64Array(1024);
   readonly sources: Array<readonly Source[]> = [];
+  /** The steps into Customer nodes, ascending. */
+  readonly customerSteps: number[] = [];
   /** Number of steps. */
   steps = 0;
 
   private rankById: Int32Array | null = null;
+  private indexed = true;
 
   get size(): number {
     return this.nodes.length;
@@ -89,7 +100,12 @@ export class Region {
    * region is complete.
    */
   idRank(): Int32Array {
+    if (this.rankById === null && this.idOrdered && !this.number.includes(-1)) {
+      // The store's numbers already ascend with ids: they compare as the ranks would.
+      this.rankById = Int32Array.from(this.number);
+    }
     if (this.rankById === null) {
+      this.indexAll();
       // The default sort compares strings natively: much faster than a comparator over millions of ids.
       const sorted = this.nodes.map((n) => n.id).sort();
       const rank = new Int32Array(sorted.length);
@@ -111,6 +127,7 @@ export class Region {
     this.lower[s] = lower;
     this.upper[s] = upper;
     this.sources.push(sources);
+    if (this.kind[v] === CUSTOMER) this.customerSteps.push(s);
     this.steps = s + 1;
     this.stepEnd[u] = s + 1;
   }
@@ -131,13 +148,18 @@ export class Region {
     this.upper = more(this.upper, Float64Array);
   }
 
-  /** Adds a node (not yet there) and returns its number. */
-  add(node: StoredNode, filters: RegionFilters): number {
+  /**
+   * Adds a node (not yet there) and returns its number. `number`: the store's, when known; such a
+   * node is found by it, so it is only put in `index` by `indexAll`.
+   */
+  add(node: StoredNode, filters: RegionFilters, number = -1): number {
     const r = this.nodes.length;
     const p = node.props;
     const credential = node.kind === 'Credential';
     this.nodes.push(node);
-    this.index.set(node.id, r);
+    this.number.push(number);
+    if (number < 0) this.index.set(node.id, r);
+    else this.indexed = false;
     this.kind.push(NODE[node.kind]);
     this.validFrom.push(credential ? (ms(p.createdAt) ?? -Infinity) : -Infinity);
     this.validUntil.push(credential ? Math.min(ms(p.rotatedAt) ?? Infinity, ms(p.revokedAt) ?? Infinity) : Infinity);
@@ -147,6 +169,13 @@ export class Region {
     this.stepEnd.push(0);
     this.admitted.push(0);
     return r;
+  }
+
+  /** Puts every node in `index` (once nodes are to be found by id again). */
+  indexAll(): void {
+    if (this.indexed) return;
+    this.nodes.forEach((n, r) => this.index.set(n.id, r));
+    this.indexed = true;
   }
 }
 
@@ -184,14 +213,28 @@ export async function fetchRegion(store: GraphStore, seeds: readonly StoredNode[
       const c = await store.propagationColumns(asked.map((r) => region.nodes[r]!.id));
       // Per far node of this answer: its region number, -1 before first seen, -2 when not visible.
       const local = new Int32Array(c.nodes.length).fill(-1);
-      if (c.numbers && (numbering === undefined || numbering === c.numbers.numbering)) {
-        numbering = c.numbers.numbering;
-        byNumber ??= new Int32Array(c.numbers.size).fill(-1);
-      } else {
+      const n = c.numbers;
+      if (n && (numbering === undefined || numbering === n.numbering)) {
+        if (numbering === undefined) {
+          numbering = n.numbering;
+          byNumber = new Int32Array(n.size).fill(-1);
+          region.idOrdered = n.idOrder;
+        }
+        // The asked nodes' own numbers: the seeds were added before any numbered answer.
+        for (let i = 0; i < asked.length; i++) {
+          const number = n.asked[i]!;
+          if (number < 0) continue;
+          byNumber![number] = asked[i]!;
+          region.number[asked[i]!] = number;
+        }
+      } else if (numbering !== null) {
+        // No numbers, or new ones (the data changed): from here on nodes are found by id.
         numbering = null;
         byNumber = null;
+        region.idOrdered = false;
+        region.indexAll();
       }
-      const numbers = byNumber === null ? null : c.numbers!.of;
+      const numbers = byNumber === null ? null : n!.of;
       let current = -1;
       for (let j = 0; j < c.count; j++) {
         const u = asked[c.from[j]!]!;
@@ -214,9 +257,15 @@ export async function fetchRegion(store: GraphStore, seeds: readonly StoredNode[
             continue;
           }
           if (numbers !== null) {
-            v = byNumber![numbers[c.to[j]!]!]!;
-            // Unnumbered: new, or a seed (the only nodes added before the first numbered answer).
-            if (v < 0) v = byNumber![numbers[c.to[j]!]!] = seedIndex.get(node.id) ?? region.add(node, filters);
+            const number = numbers[c.to[j]!]!;
+            v = byNumber![number]!;
+            if (v < 0) {
+              // New, or a seed not asked yet (the only nodes added before the first numbered answer).
+              const seed = seedIndex.get(node.id);
+              v = seed ?? region.add(node, filters, number);
+              byNumber![number] = v;
+              region.number[v] = number;
+            }
           } else {
             v = region.index.get(node.id) ?? region.add(node, filters);
           }

@@ -32,11 +32,21 @@ export interface PropagationColumns {
   /** The edge's sources; shared, never mutate them. */
   sources: ReadonlyArray<readonly Source[]>;
   /**
-   * Optional: the store's own number of each of `nodes` (parallel to it, 0 ≤ n < size), the same in
-   * every answer that carries the same `numbering` object. Lets the engine find a node it has seen
-   * without an id lookup; a new `numbering` (the data changed) means the numbers start afresh.
+   * Optional: the store's own node numbers (0 ≤ n < size), the same in every answer that carries the
+   * same `numbering` object: `of` for each of `nodes` (parallel to it), `asked` for each asked id (-1
+   * when the store has no such node). Lets the engine find a node it has seen without an id lookup;
+   * a new `numbering` (the data changed) means the numbers start afresh. `idOrder`: numbers ascend
+   * with ids in JavaScript string order, so the engine's id tie-breaks can compare numbers.
    */
-  numbers?: { numbering: object; size: number; of: Int32Array };
+  numbers?: PropagationNumbers;
+}
+
+export interface PropagationNumbers {
+  numbering: object;
+  size: number;
+  of: Int32Array;
+  asked: Int32Array;
+  idOrder: boolean;
 }
 
 const EDGE_CODE = new Map<string, number>(EDGE_KINDS.map((k, i) => [k, i]));

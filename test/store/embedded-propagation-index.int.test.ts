@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { computeBlastRadius } from '../../server/engine/blast-radius.js';
 import type { StoredNode } from '../../server/model/record.js';
 import { EmbeddedStore } from '../../server/store/embedded/embedded-store.js';
 import { planSynthetic } from '../../seed/synthetic/generate.js';
@@ -119,6 +120,47 @@ describe('embedded propagation index', () => {
     const steps = await viaIndex(store, ids);
     const froms = [...new Set(steps.map((s) => s.from))];
     expect(froms).toEqual([...froms].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+  });
+
+  it('gives the engine the same blast radius as SQL, node numbers and all', async () => {
+    const { store, plan } = await freshSynthetic();
+    for (const seed of plan.popularVersions.slice(0, 3)) {
+      process.env[ENV] = 'always';
+      const viaIndex = await computeBlastRadius(store, [{ id: seed }]);
+      process.env[ENV] = 'off';
+      const viaSql = await computeBlastRadius(store, [{ id: seed }]);
+      expect(viaIndex.affected.length).toBeGreaterThan(100);
+      expect(JSON.stringify(viaIndex)).toBe(JSON.stringify(viaSql));
+    }
+  });
+
+  it('lets the engine rank ids by node numbers only when they follow JavaScript order', async () => {
+    const cases: Array<[readonly string[], boolean]> = [
+      [['svc:b', 'svc:a', 'svc:c'], true],
+      [ODD, false],
+    ];
+    for (const [services, idOrder] of cases) {
+      const { store } = await fresh();
+      const dep = 'pkg:npm/left-pad@1.0.0';
+      await store.write(
+        batch(
+          [node(dep, { publishedAt: '2026-01-01T00:00:00Z' })],
+          [...services.map((id) => edge(id, 'DEPENDS_ON', dep, { since: '2026-02-01T00:00:00Z' })), ...services.map((id) => edge(id, 'HOLDS', 'cred:k'))],
+        ),
+      );
+      process.env[ENV] = 'always';
+      const columns = await store.propagationColumns([dep, 'svc:not-there']);
+      expect(columns.numbers?.idOrder).toBe(idOrder);
+      expect(columns.numbers?.asked[1]).toBe(-1);
+      const viaIndex = await computeBlastRadius(store, [{ id: dep }]);
+      process.env[ENV] = 'off';
+      const viaSql = await computeBlastRadius(store, [{ id: dep }]);
+      expect(viaIndex).toStrictEqual(viaSql);
+      // Every service reaches the credential at the same time in as many hops: the path comes from
+      // the smallest id in JavaScript order (for ODD not the smallest in SQLite's).
+      const credential = viaIndex.affected.find((a) => a.id === 'cred:k');
+      expect(credential?.path.map((h) => h.from)).toEqual([dep, [...services].sort()[0]]);
+    }
   });
 
   it('is dropped when this store writes and when another connection commits', async () => {

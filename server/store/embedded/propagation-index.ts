@@ -62,6 +62,12 @@ export class PropagationIndex {
   private stamp = 0;
   /** Epoch ms of each interned text (NaN for '', absent); only times are ever read from it. */
   private readonly timeMs: Float64Array;
+  /**
+   * Whether node numbers (SQLite BINARY order of ids: UTF-8 bytes) also ascend in JavaScript string
+   * order (UTF-16 code units). They differ only for ids mixing characters above U+FFFF with ones in
+   * U+E000..U+FFFF, so this is checked, not assumed.
+   */
+  private readonly idOrder: boolean;
 
   private constructor(
     /** `PRAGMA data_version` of the state it was built from. */
@@ -80,6 +86,7 @@ export class PropagationIndex {
     this.localOf = new Int32Array(n.ids.length);
     this.stampOf = new Int32Array(n.ids.length);
     this.timeMs = Float64Array.from(texts, (t) => (t === '' ? NaN : Date.parse(t)));
+    this.idOrder = n.ids.every((id, u) => u === 0 || n.ids[u - 1]! < id);
   }
 
   /**
@@ -231,8 +238,10 @@ export class PropagationIndex {
    */
   columns(ids: readonly string[]): PropagationColumns {
     const position = new Map<number, number>();
+    const asked = new Int32Array(ids.length);
     ids.forEach((id, i) => {
       const u = this.nodeOf.get(id);
+      asked[i] = u ?? NONE;
       if (u !== undefined && !position.has(u)) position.set(u, i);
     });
     const origins = Int32Array.from(position.keys()).sort();
@@ -267,7 +276,7 @@ export class PropagationIndex {
         c.sources[j] = this.sources(e.sources[i]!);
       }
     }
-    return { ...c, numbers: { numbering: this, size: this.n.ids.length, of: Int32Array.from(numbers) } };
+    return { ...c, numbers: { numbering: this, size: this.n.ids.length, of: Int32Array.from(numbers), asked, idOrder: this.idOrder } };
   }
 
   /** Same fields and key order as rows.ts nodeFromRaw; built once, shared, frozen. */

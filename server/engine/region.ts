@@ -210,7 +210,9 @@ export async function fetchRegion(store: GraphStore, seeds: readonly StoredNode[
     const next: number[] = [];
     for (let i = 0; i < frontier.length; i += PROPAGATION_BATCH) {
       const asked = frontier.slice(i, i + PROPAGATION_BATCH);
-      const c = await store.propagationColumns(asked.map((r) => region.nodes[r]!.id));
+      // The asked nodes' numbers, when the store numbers them: it need not look the ids up.
+      const known = numbering ? { numbering, numbers: Int32Array.from(asked, (r) => region.number[r]!) } : undefined;
+      const c = await store.propagationColumns(asked.map((r) => region.nodes[r]!.id), known);
       // Per far node of this answer: its region number, -1 before first seen, -2 when not visible.
       const local = new Int32Array(c.nodes.length).fill(-1);
       const n = c.numbers;

@@ -6,7 +6,7 @@
 import type { EdgeKind, NodeKind } from '../model/kinds.js';
 import type { StoredEdge, StoredNode } from '../model/record.js';
 import type { GraphBatch, GraphStats, WriteSummary } from '../model/types.js';
-import type { PropagationColumns } from './propagation-columns.js';
+import type { KnownNumbers, PropagationColumns } from './propagation-columns.js';
 
 export type StoreBackend = 'embedded' | 'neo4j';
 
@@ -56,9 +56,11 @@ export interface GraphStore {
   propagation(ids: readonly string[]): Promise<PropagationStep[]>;
   /**
    * The same answer as propagation(ids), in columns (propagation-columns.ts): what the engine reads.
-   * Equal content: the conformance suite checks that both forms agree.
+   * Equal content: the conformance suite checks that both forms agree. `known`: the ids' numbers from
+   * an earlier answer's `numbers` (parallel to ids, with its numbering); a store may use them instead
+   * of looking the ids up when the numbering is still its own, and ignores them otherwise.
    */
-  propagationColumns(ids: readonly string[]): Promise<PropagationColumns>;
+  propagationColumns(ids: readonly string[], known?: KnownNumbers): Promise<PropagationColumns>;
   /** Every node marked compromised, ordered by id. */
   compromisedNodes(): Promise<StoredNode[]>;
 

@@ -41,6 +41,12 @@ export interface PropagationColumns {
   numbers?: PropagationNumbers;
 }
 
+/** Numbers the engine already holds for the ids it asks about (GraphStore.propagationColumns). */
+export interface KnownNumbers {
+  numbering: object;
+  numbers: Int32Array;
+}
+
 export interface PropagationNumbers {
   numbering: object;
   size: number;

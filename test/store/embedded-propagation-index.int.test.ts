@@ -163,6 +163,26 @@ describe('embedded propagation index', () => {
     }
   });
 
+  it('takes the numbers the engine already knows only when they name the ids asked', async () => {
+    const { store, all } = await freshSynthetic();
+    process.env[ENV] = 'always';
+    const ids = [...all.slice(0, 60), 'svc:not-there'];
+    const first = await store.propagationColumns(ids);
+    const right = first.numbers!.asked;
+    expect(right.at(-1)).toBe(-1);
+    const wrong = Int32Array.from(right, (n, i) => [-1, n + 1, 1e9][i % 3]!);
+    const expected = rowsOfColumns(ids, first);
+    for (const known of [
+      { numbering: first.numbers!.numbering, numbers: right },
+      { numbering: first.numbers!.numbering, numbers: wrong },
+      { numbering: {}, numbers: wrong },
+    ]) {
+      const again = await store.propagationColumns(ids, known);
+      expect(rowsOfColumns(ids, again)).toStrictEqual(expected);
+      expect(again.numbers!.asked).toStrictEqual(right);
+    }
+  });
+
   it('is dropped when this store writes and when another connection commits', async () => {
     const { dir, store } = await fresh();
     const v = 'pkg:npm/a@1.0.0';

@@ -26,7 +26,7 @@ import {
 } from '../../model/record.js';
 import type { GraphBatch, GraphStats, WriteSummary } from '../../model/types.js';
 import type { GraphStore, PropagationStep } from '../graph-store.js';
-import { columnsFromSteps, emptyColumns, type PropagationColumns } from '../propagation-columns.js';
+import { columnsFromSteps, emptyColumns, type KnownNumbers, type PropagationColumns } from '../propagation-columns.js';
 import { ftsQuery } from './fts-query.js';
 import { PropagationIndex, type UnusableIndex } from './propagation-index.js';
 import {
@@ -283,11 +283,11 @@ export class EmbeddedStore implements GraphStore {
     return this.guard(() => this.propagationBySql(ids));
   }
 
-  async propagationColumns(ids: readonly string[]): Promise<PropagationColumns> {
+  async propagationColumns(ids: readonly string[], known?: KnownNumbers): Promise<PropagationColumns> {
     if (ids.length === 0) return emptyColumns(0);
     return this.guard(() => {
       const index = this.propagationIndex(ids.length);
-      if (index) return index.columns(ids);
+      if (index) return index.columns(ids, known);
       return columnsFromSteps(ids, this.propagationBySql(ids));
     });
   }

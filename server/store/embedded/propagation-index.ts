@@ -25,7 +25,7 @@ import type Database from 'better-sqlite3';
 import { ACCESS_LEVELS, CONFIDENCES, EDGE_KINDS, NODE_KINDS, PROPAGATION, type NodeKind } from '../../model/kinds.js';
 import type { StoredNode } from '../../model/record.js';
 import type { Json, Props, Source } from '../../model/types.js';
-import { emptyColumns, type PropagationColumns } from '../propagation-columns.js';
+import { emptyColumns, type KnownNumbers, type PropagationColumns } from '../propagation-columns.js';
 
 /** Rows per scan statement: bounded memory; small enough that the rows die young. */
 const SCAN_CHUNK = 2_000;
@@ -236,11 +236,15 @@ export class PropagationIndex {
    * The steps leaving the given nodes, ordered by (from, edge key), in columns
    * (store/propagation-columns.ts): what the SQL path answers, without building edge records.
    */
-  columns(ids: readonly string[]): PropagationColumns {
+  columns(ids: readonly string[], known?: KnownNumbers): PropagationColumns {
     const position = new Map<number, number>();
+    // Numbers from an earlier answer of this index are used when they name the id asked (comparing
+    // the same string object is cheap; a Map lookup in a million ids is not); else the id is looked up.
+    const trusted = known?.numbering === this && known.numbers.length === ids.length ? known.numbers : null;
     const asked = new Int32Array(ids.length);
     ids.forEach((id, i) => {
-      const u = this.nodeOf.get(id);
+      const k = trusted === null ? NONE : trusted[i]!;
+      const u = k >= 0 && k < this.n.ids.length && this.n.ids[k] === id ? k : this.nodeOf.get(id);
       asked[i] = u ?? NONE;
       if (u !== undefined && !position.has(u)) position.set(u, i);
     });

@@ -48,6 +48,7 @@ import type { Source } from '../model/types.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { compareText, normaliseOptions, normaliseSeeds, type BlastOptions, type NormalisedOptions, type SeedInput } from './blast-options.js';
 import { ArrivalQueue } from './arrival-queue.js';
+import { byArrivalThenRank } from './arrival-order.js';
 import { fetchRegion, isCustomer, isPublish, isVersionOf, visible, type Region, type RegionFilters } from './region.js';
 import { stepEdgeKey } from '../store/propagation-columns.js';
 
@@ -346,13 +347,11 @@ function assemble(snapshotId: string, seeds: BlastSeed[], options: NormalisedOpt
 
   const arrivalOf = (v: number) => labels.arrival[of[v]!]!;
   const rank = region.idRank();
-  const reached = order.filter((v) => isSeed[v] === 0);
-  reached.sort((a, b) => {
-    const ta = arrivalOf(a);
-    const tb = arrivalOf(b);
-    if (ta !== tb) return ta < tb ? -1 : 1;
-    return rank[a]! - rank[b]!;
-  });
+  const reached = byArrivalThenRank(
+    order.filter((v) => isSeed[v] === 0),
+    arrivalOf,
+    rank,
+  );
   const affected: AffectedNode[] = reached.map((v) => {
     const node = region.nodes[v]!;
     return {

@@ -15,6 +15,7 @@ import { ACCESS_LEVELS, CONFIDENCE_RANK, CONFIDENCES, EDGE_KINDS, NODE_KINDS, ty
 import type { StoredNode } from '../model/record.js';
 import type { Json, Source } from '../model/types.js';
 import type { GraphStore } from '../store/graph-store.js';
+import type { PropagationColumns } from '../store/propagation-columns.js';
 
 /** Ids per propagationColumns() call: few round trips, bounded query size. */
 export const PROPAGATION_BATCH = 5000;
@@ -208,11 +209,21 @@ export async function fetchRegion(store: GraphStore, seeds: readonly StoredNode[
   for (let depth = 0; frontier.length > 0; depth++) {
     if (filters.maxHops !== null && depth >= filters.maxHops) break;
     const next: number[] = [];
-    for (let i = 0; i < frontier.length; i += PROPAGATION_BATCH) {
-      const asked = frontier.slice(i, i + PROPAGATION_BATCH);
+    const batches: number[][] = [];
+    for (let i = 0; i < frontier.length; i += PROPAGATION_BATCH) batches.push(frontier.slice(i, i + PROPAGATION_BATCH));
+    const ask = (asked: number[]): Promise<PropagationColumns> => {
       // The asked nodes' numbers, when the store numbers them: it need not look the ids up.
       const known = numbering ? { numbering, numbers: Int32Array.from(asked, (r) => region.number[r]!) } : undefined;
-      const c = await store.propagationColumns(asked.map((r) => region.nodes[r]!.id), known);
+      const answer = store.propagationColumns(asked.map((r) => region.nodes[r]!.id), known);
+      answer.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled meanwhile
+      return answer;
+    };
+    // One call ahead: the store (a database) works on the next batch while this one is read.
+    let pending = batches.length > 0 ? ask(batches[0]!) : null;
+    for (let b = 0; b < batches.length; b++) {
+      const asked = batches[b]!;
+      const c = await pending!;
+      pending = b + 1 < batches.length ? ask(batches[b + 1]!) : null;
       // Per far node of this answer: its region number, -1 before first seen, -2 when not visible.
       const local = new Int32Array(c.nodes.length).fill(-1);
       const n = c.numbers;

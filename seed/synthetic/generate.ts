@@ -34,7 +34,8 @@ export interface SyntheticPlan {
   counts: { packages: number; versions: number; services: number; credentials: number; datasets: number; customers: number };
   /** The most depended-upon versions, most popular first: good seeds for a wide blast radius. */
   popularVersions: string[];
-  batches(): Generator<GraphBatch>;
+  /** The graph in batches of `batchSize` records (default: the plan's); the same records whatever the size. */
+  batches(batchSize?: number): Generator<GraphBatch>;
 }
 
 const DAY = 86_400_000;
@@ -56,7 +57,7 @@ export function prng(seed: number): () => number {
 export function planSynthetic(opts: SyntheticOptions = {}): SyntheticPlan {
   const total = opts.nodes ?? SIZES.S;
   const seed = opts.seed ?? 1;
-  const batchSize = opts.batchSize ?? 20_000;
+  const defaultBatchSize = opts.batchSize ?? 20_000;
   const counts = {
     packages: Math.max(10, Math.round(total * 0.04)),
     versions: Math.max(30, Math.round(total * 0.4)),
@@ -177,7 +178,7 @@ export function planSynthetic(opts: SyntheticOptions = {}): SyntheticPlan {
     }
   }
 
-  function* batches(): Generator<GraphBatch> {
+  function* batches(batchSize = defaultBatchSize): Generator<GraphBatch> {
     let part = 0;
     let nodeBuf: NodeInput[] = [];
     let edgeBuf: EdgeInput[] = [];

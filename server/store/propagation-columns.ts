@@ -55,9 +55,10 @@ export interface PropagationNumbers {
   idOrder: boolean;
 }
 
-const EDGE_CODE = new Map<string, number>(EDGE_KINDS.map((k, i) => [k, i]));
-const ACCESS_CODE = new Map<string, number>(ACCESS_LEVELS.map((a, i) => [a, i + 1]));
-const CONFIDENCE_CODE = new Map<string, number>(CONFIDENCES.map((c, i) => [c, i + 1]));
+/** The columns' codes: EDGE_KINDS position; ACCESS_LEVELS / CONFIDENCES position + 1 (0 = absent). */
+export const EDGE_CODE = new Map<string, number>(EDGE_KINDS.map((k, i) => [k, i]));
+export const ACCESS_CODE = new Map<string, number>(ACCESS_LEVELS.map((a, i) => [a, i + 1]));
+export const CONFIDENCE_CODE = new Map<string, number>(CONFIDENCES.map((c, i) => [c, i + 1]));
 
 /** Columns of an empty answer (or of `count` steps, to be filled in). */
 export function emptyColumns(count: number, nodes: StoredNode[] = []): PropagationColumns & { sources: Array<readonly Source[]> } {

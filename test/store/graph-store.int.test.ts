@@ -11,6 +11,7 @@ import { prepareInput } from '../../server/ingest/ingest-file.js';
 import { STORES, useStore } from '../support/stores.js';
 import { rowsOfColumns, rowsOfSteps } from '../support/columns.js';
 import { batch, edge, node, source } from '../support/batches.js';
+import { planSynthetic } from '../../seed/synthetic/generate.js';
 
 const SCENARIO = new URL('../../seed/reference/scenario.yaml', import.meta.url);
 
@@ -131,6 +132,19 @@ describe.each(STORES)('GraphStore conformance: $backend', (adapter) => {
     for (const hostile of ['"', '*', 'AND (', "'; DROP TABLE nodes; --", 'NEAR(a b', '\\', '<img src=x>', '']) {
       await expect(store.search({ text: hostile, first: 5 })).resolves.toBeInstanceOf(Array);
     }
+  });
+
+  it('gives the same propagation steps in both forms on a synthetic graph', async () => {
+    const plan = planSynthetic({ nodes: 1500 });
+    const all: string[] = [];
+    for (const b of plan.batches(50_000)) {
+      await store.write(b);
+      all.push(...b.nodes.map((n) => n.id));
+    }
+    const asked = [...all.filter((_, i) => i % 3 === 0), ...plan.popularVersions, 'svc:not-there'];
+    const steps = await store.propagation(asked);
+    expect(steps.length).toBeGreaterThan(1000);
+    expect(rowsOfColumns(asked, await store.propagationColumns(asked))).toEqual(rowsOfSteps(steps));
   });
 
   it('returns edges by direction and kind, ordered and deduplicated', async () => {

@@ -25,11 +25,11 @@ import {
 } from '../../model/record.js';
 import type { GraphBatch, GraphStats, WriteSummary } from '../../model/types.js';
 import type { GraphStore, PropagationStep } from '../graph-store.js';
-import { columnsFromSteps, type PropagationColumns } from '../propagation-columns.js';
+import type { PropagationColumns } from '../propagation-columns.js';
 import type { Neo4jSettings } from '../open-store.js';
 import { cypherCatalog, type CypherCatalog, type Hops, type Statement, type Vars } from './cypher-loader.js';
 import { Executor, isTimeout, type ExecutorOptions, type Row, type Tx } from './executor.js';
-import { compare, edgeColumns, edgeEnds, edgeFromRow, nodeColumns, nodeFromMap, propagationSteps, toBigInt, toInteger, toNumber } from './records.js';
+import { compare, edgeColumns, edgeEnds, edgeFromRow, nodeColumns, nodeFromMap, propagationColumnsOf, propagationSteps, toBigInt, toInteger, toNumber } from './records.js';
 import { fulltextQuery } from './search-query.js';
 
 export type Neo4jStoreOptions = Neo4jSettings & Pick<ExecutorOptions, 'connectionTimeoutMs' | 'maxRetryMs'>;
@@ -242,20 +242,24 @@ export class Neo4jStore implements GraphStore {
   }
 
   async propagation(ids: readonly string[]): Promise<PropagationStep[]> {
+    return propagationSteps(await this.propagationRows(ids));
+  }
+
+  async propagationColumns(ids: readonly string[]): Promise<PropagationColumns> {
+    return propagationColumnsOf(ids, await this.propagationRows(ids));
+  }
+
+  /** The `propagation` statement's rows (one per asked node found), a chunk of ids at a time. */
+  private async propagationRows(ids: readonly string[]): Promise<Row[]> {
     if (ids.length === 0) return [];
     const unique = [...new Set(ids)];
-    const rows = await this.db.read('propagation', async (tx) => {
+    return this.db.read('propagation', async (tx) => {
       const out: Row[] = [];
       for (const chunk of chunks(unique, READ_CHUNK)) {
         for (const row of await tx.run(this.st('propagation'), { ids: chunk })) out.push(row);
       }
       return out;
     });
-    return propagationSteps(rows);
-  }
-
-  async propagationColumns(ids: readonly string[]): Promise<PropagationColumns> {
-    return columnsFromSteps(ids, await this.propagation(ids));
   }
 
   async compromisedNodes(): Promise<StoredNode[]> {

@@ -9,6 +9,7 @@ import { hashParts, type StoredEdge, type StoredNode } from '../../model/record.
 import type { Access, Confidence } from '../../model/kinds.js';
 import type { Props, Source } from '../../model/types.js';
 import type { PropagationStep } from '../graph-store.js';
+import { ACCESS_CODE, askedIndex, CONFIDENCE_CODE, EDGE_CODE, emptyColumns, type PropagationColumns } from '../propagation-columns.js';
 import type { Row } from './executor.js';
 import { searchText } from './search-query.js';
 
@@ -79,34 +80,8 @@ type NodeRow = [NodeKind, string, string, string, boolean | null, string, string
  * does).
  */
 export function propagationSteps(rows: readonly Row[]): PropagationStep[] {
-  const parsedSources = new Map<string, Source[]>();
-  const sourcesOf = (text: string): Source[] => {
-    let s = parsedSources.get(text);
-    if (s === undefined) {
-      s = deepFreeze(JSON.parse(text)) as Source[];
-      parsedSources.set(text, s);
-    }
-    return s;
-  };
-  const nodes = new Map<string, StoredNode>();
-  for (const row of rows) {
-    for (const [, id, , , , , , , , n] of row.steps as StepRow[]) {
-      if (n === null) continue;
-      nodes.set(
-        id,
-        Object.freeze({
-          id,
-          kind: n[0],
-          name: n[1],
-          props: deepFreeze(JSON.parse(n[2])) as Props,
-          sources: sourcesOf(n[3]),
-          compromised: n[4] === true,
-          firstIngestedAt: n[5],
-          hash: n[6],
-        }),
-      );
-    }
-  }
+  const sourcesOf = sourcesParser();
+  const nodes = farNodes(rows, sourcesOf);
   const steps: PropagationStep[] = [];
   for (const row of rows) {
     const u = row.from as string;
@@ -128,6 +103,89 @@ export function propagationSteps(rows: readonly Row[]): PropagationStep[] {
     }
   }
   return steps.sort((a, b) => compare(a.from, b.from) || compare(a.edge.key, b.edge.key));
+}
+
+/**
+ * What propagationSteps(rows) answers, straight into columns (store/propagation-columns.ts): the same
+ * steps in the same order, without an edge record per step. `ids`: the ids asked, for `from`.
+ */
+export function propagationColumnsOf(ids: readonly string[], rows: readonly Row[]): PropagationColumns {
+  const sourcesOf = sourcesParser();
+  const byId = farNodes(rows, sourcesOf);
+  const nodes: StoredNode[] = [];
+  const local = new Map<string, number>();
+  const asked = askedIndex(ids);
+  const sorted = [...rows].sort((a, b) => compare(a.from as string, b.from as string));
+  let count = 0;
+  for (const row of sorted) count += (row.steps as StepRow[]).length;
+  const c = emptyColumns(count, nodes);
+  const time = (t: string | null) => (t === null ? NaN : Date.parse(t));
+  let j = 0;
+  for (const row of sorted) {
+    const u = row.from as string;
+    const from = asked.get(u)!;
+    const steps = row.steps as StepRow[];
+    // In key order (edgeKey: from|kind|to|access, from and to in the stored direction).
+    const keys = steps.map(([kind, v, , , , access]) => (PROPAGATION[kind] === 'forward' ? `${u}|${kind}|${v}|${access ?? ''}` : `${v}|${kind}|${u}|${access ?? ''}`));
+    const order = steps.map((_, i) => i).sort((a, b) => compare(keys[a]!, keys[b]!));
+    for (const i of order) {
+      const [kind, v, since, until, confidence, access, sources, firstIngestedAt] = steps[i]!;
+      let to = local.get(v);
+      if (to === undefined) {
+        to = nodes.length;
+        local.set(v, to);
+        nodes.push(byId.get(v)!);
+      }
+      c.from[j] = from;
+      c.to[j] = to;
+      c.kind[j] = EDGE_CODE.get(kind)!;
+      c.access[j] = access === null ? 0 : ACCESS_CODE.get(access)!;
+      c.confidence[j] = confidence === null ? 0 : CONFIDENCE_CODE.get(confidence)!;
+      c.since[j] = time(since);
+      c.until[j] = time(until);
+      c.firstIngestedAt[j] = Date.parse(firstIngestedAt);
+      c.sources[j] = sourcesOf(sources);
+      j++;
+    }
+  }
+  return c;
+}
+
+/** Parses each distinct sources text once; the arrays are shared, so frozen. */
+function sourcesParser(): (text: string) => Source[] {
+  const parsed = new Map<string, Source[]>();
+  return (text) => {
+    let s = parsed.get(text);
+    if (s === undefined) {
+      s = deepFreeze(JSON.parse(text)) as Source[];
+      parsed.set(text, s);
+    }
+    return s;
+  };
+}
+
+/** The far nodes of `propagation` rows (each listed with the first step reaching it), by id; frozen. */
+function farNodes(rows: readonly Row[], sourcesOf: (text: string) => Source[]): Map<string, StoredNode> {
+  const nodes = new Map<string, StoredNode>();
+  for (const row of rows) {
+    for (const [, id, , , , , , , , n] of row.steps as StepRow[]) {
+      if (n === null) continue;
+      nodes.set(
+        id,
+        Object.freeze({
+          id,
+          kind: n[0],
+          name: n[1],
+          props: deepFreeze(JSON.parse(n[2])) as Props,
+          sources: sourcesOf(n[3]),
+          compromised: n[4] === true,
+          firstIngestedAt: n[5],
+          hash: n[6],
+        }),
+      );
+    }
+  }
+  return nodes;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -30,9 +30,9 @@ export interface StoreBenchRow {
 const NAIVE_TIMEOUT_MS = Number(process.env.BENCH_NAIVE_TIMEOUT_MS) || 30_000;
 /**
  * Records per write (one transaction each), whichever ingests fastest per store. Embedded: 100,000
- * (the first 2.2M records of L took 283 s instead of ~400 s in batches of 20,000: fewer commits and
- * WAL checkpoints, and more neighbouring keys per index page). Neo4j: 20,000, the size measured at L
- * (a transaction's state lives in the JVM heap).
+ * (one-off runs on the L plan: its first 2.16M records took 283 s this way, about 390 s in writes of
+ * 20,000 — fewer commits and WAL checkpoints, more neighbouring keys per index page). Neo4j: 20,000,
+ * the size measured at L (a transaction's state lives in the JVM heap).
  */
 const BATCH_SIZE: Record<StoreBackend, number> = { embedded: 100_000, neo4j: 20_000 };
 

@@ -5,7 +5,7 @@
  */
 import neo4j, { type Integer } from 'neo4j-driver';
 import { PROPAGATION, type EdgeKind, type NodeKind } from '../../model/kinds.js';
-import { hashParts, type StoredEdge, type StoredNode } from '../../model/record.js';
+import { edgeKey, hashParts, type StoredEdge, type StoredNode } from '../../model/record.js';
 import type { Access, Confidence } from '../../model/kinds.js';
 import type { Props, Source } from '../../model/types.js';
 import type { PropagationStep } from '../graph-store.js';
@@ -83,26 +83,21 @@ export function propagationSteps(rows: readonly Row[]): PropagationStep[] {
   const sourcesOf = sourcesParser();
   const nodes = farNodes(rows, sourcesOf);
   const steps: PropagationStep[] = [];
-  for (const row of rows) {
-    const u = row.from as string;
-    for (const [kind, v, since, until, confidence, access, sources, firstIngestedAt, hash] of row.steps as StepRow[]) {
-      const forward = PROPAGATION[kind] === 'forward';
-      const from = forward ? u : v;
-      const to = forward ? v : u;
-      // Same fields and key order as edgeFromRow; the key is edgeKey's, as mergeEdge stored it.
-      const edge = { from, kind, to } as StoredEdge;
-      if (since !== null) edge.since = since;
-      if (until !== null) edge.until = until;
-      if (confidence !== null) edge.confidence = confidence;
-      if (access !== null) edge.access = access;
-      edge.sources = sourcesOf(sources);
-      edge.key = `${from}|${kind}|${to}|${access ?? ''}`;
-      edge.firstIngestedAt = firstIngestedAt;
-      edge.hash = hash;
-      steps.push({ from: u, edge, to: nodes.get(v)! });
-    }
-  }
-  return steps.sort((a, b) => compare(a.from, b.from) || compare(a.edge.key, b.edge.key));
+  eachStepInOrder(rows, (u, [kind, v, since, until, confidence, access, sources, firstIngestedAt, hash], key) => {
+    const forward = PROPAGATION[kind] === 'forward';
+    // Same fields and key order as edgeFromRow.
+    const edge = { from: forward ? u : v, kind, to: forward ? v : u } as StoredEdge;
+    if (since !== null) edge.since = since;
+    if (until !== null) edge.until = until;
+    if (confidence !== null) edge.confidence = confidence;
+    if (access !== null) edge.access = access;
+    edge.sources = sourcesOf(sources);
+    edge.key = key;
+    edge.firstIngestedAt = firstIngestedAt;
+    edge.hash = hash;
+    steps.push({ from: u, edge, to: nodes.get(v)! });
+  });
+  return steps;
 }
 
 /**
@@ -115,40 +110,47 @@ export function propagationColumnsOf(ids: readonly string[], rows: readonly Row[
   const nodes: StoredNode[] = [];
   const local = new Map<string, number>();
   const asked = askedIndex(ids);
-  const sorted = [...rows].sort((a, b) => compare(a.from as string, b.from as string));
   let count = 0;
-  for (const row of sorted) count += (row.steps as StepRow[]).length;
+  for (const row of rows) count += (row.steps as StepRow[]).length;
   const c = emptyColumns(count, nodes);
   const time = (t: string | null) => (t === null ? NaN : Date.parse(t));
   let j = 0;
+  eachStepInOrder(rows, (u, [kind, v, since, until, confidence, access, sources, firstIngestedAt]) => {
+    let to = local.get(v);
+    if (to === undefined) {
+      to = nodes.length;
+      local.set(v, to);
+      nodes.push(byId.get(v)!);
+    }
+    c.from[j] = asked.get(u)!;
+    c.to[j] = to;
+    c.kind[j] = EDGE_CODE.get(kind)!;
+    c.access[j] = access === null ? 0 : ACCESS_CODE.get(access)!;
+    c.confidence[j] = confidence === null ? 0 : CONFIDENCE_CODE.get(confidence)!;
+    c.since[j] = time(since);
+    c.until[j] = time(until);
+    c.firstIngestedAt[j] = Date.parse(firstIngestedAt);
+    c.sources[j] = sourcesOf(sources);
+    j++;
+  });
+  return c;
+}
+
+/**
+ * Visits the rows' steps in the order both forms answer: by from (one row per asked node), then by
+ * the edge's stored key (model/record.ts edgeKey, ends in the stored direction), which it passes on.
+ */
+function eachStepInOrder(rows: readonly Row[], visit: (u: string, step: StepRow, key: string) => void): void {
+  const sorted = [...rows].sort((a, b) => compare(a.from as string, b.from as string));
   for (const row of sorted) {
     const u = row.from as string;
-    const from = asked.get(u)!;
     const steps = row.steps as StepRow[];
-    // In key order (edgeKey: from|kind|to|access, from and to in the stored direction).
-    const keys = steps.map(([kind, v, , , , access]) => (PROPAGATION[kind] === 'forward' ? `${u}|${kind}|${v}|${access ?? ''}` : `${v}|${kind}|${u}|${access ?? ''}`));
+    const keys = steps.map(([kind, v, , , , access]) =>
+      PROPAGATION[kind] === 'forward' ? edgeKey({ from: u, kind, to: v, access: access ?? undefined }) : edgeKey({ from: v, kind, to: u, access: access ?? undefined }),
+    );
     const order = steps.map((_, i) => i).sort((a, b) => compare(keys[a]!, keys[b]!));
-    for (const i of order) {
-      const [kind, v, since, until, confidence, access, sources, firstIngestedAt] = steps[i]!;
-      let to = local.get(v);
-      if (to === undefined) {
-        to = nodes.length;
-        local.set(v, to);
-        nodes.push(byId.get(v)!);
-      }
-      c.from[j] = from;
-      c.to[j] = to;
-      c.kind[j] = EDGE_CODE.get(kind)!;
-      c.access[j] = access === null ? 0 : ACCESS_CODE.get(access)!;
-      c.confidence[j] = confidence === null ? 0 : CONFIDENCE_CODE.get(confidence)!;
-      c.since[j] = time(since);
-      c.until[j] = time(until);
-      c.firstIngestedAt[j] = Date.parse(firstIngestedAt);
-      c.sources[j] = sourcesOf(sources);
-      j++;
-    }
+    for (const i of order) visit(u, steps[i]!, keys[i]!);
   }
-  return c;
 }
 
 /** Parses each distinct sources text once; the arrays are shared, so frozen. */

@@ -82,30 +82,6 @@ RETURN startNode(e).id AS from, type(e) AS kind, endNode(e).id AS to,
        e {.key, .since, .until, .confidence, .access, .sources, .firstIngestedAt, .hash} AS e
 ORDER BY e.key
 
-// name: propagation
-// For each node u of $ids: the edges a compromise crosses out of it (forward kinds stored u->v,
-// reverse kinds stored v->u, model/kinds.ts PROPAGATION) and the far node v. Cost grows with the
-// edges of $ids only. Lean: one row per u (the per-row cost of a result dominates, not its size),
-// its steps as lists [kind, v.id, since, until, confidence, access, sources, firstIngestedAt, hash,
-// node]: the edge's own fields (its stored direction follows from the kind, its key from
-// from|kind|to|access) and the far node's fields, given only on the first step reaching it (a hub
-// reached from a thousand nodes is sent once). records.ts propagationSteps rebuilds the records.
-UNWIND $ids AS id
-MATCH (u:Node {id: id})
-CALL (u) {
-  MATCH (u)-[e:{{ForwardEdgeKinds}}]->(v)
-  RETURN e, v
-  UNION ALL
-  MATCH (u)<-[e:{{ReverseEdgeKinds}}]-(v)
-  RETURN e, v
-}
-WITH v, collect([u, e]) AS reaching
-UNWIND range(0, size(reaching) - 1) AS i
-WITH reaching[i][0] AS u, reaching[i][1] AS e, v, i
-WITH u, collect([type(e), v.id, e.since, e.until, e.confidence, e.access, e.sources, e.firstIngestedAt, e.hash,
-  CASE i WHEN 0 THEN [v.kind, v.name, v.props, v.sources, v.compromised, v.firstIngestedAt, v.hash] END]) AS steps
-RETURN u.id AS from, steps
-
 // name: compromisedNodes
 MATCH (n:Node)
 WHERE n.compromised = true

@@ -87,9 +87,14 @@ SET e.since = $since[i], e.until = $until[i], e.confidence = $confidence[i], e.a
     e.h1 = toInteger($h1[i]), e.h2 = toInteger($h2[i]), e.h3 = toInteger($h3[i]), e.h4 = toInteger($h4[i])
 
 // name: saveSnapshotSums
-// Last in every write: the counts and hash-part sums after it, so snapshotId() is O(1).
+// Last in every write: the counts and hash-part sums after it, so snapshotId() is O(1), and the graph
+// version: bumped ($changed) in the write's own transaction when it changed anything, so every reader
+// (another server, a script) sees the new version exactly when it sees the new data. The epoch is
+// set once per Meta node (a clear() deletes it).
 MATCH (m:Meta {id: 'graph'})
-SET m.nodeCount = $nodeCount, m.nodeSums = $nodeSums, m.edgeCount = $edgeCount, m.edgeSums = $edgeSums
+SET m.nodeCount = $nodeCount, m.nodeSums = $nodeSums, m.edgeCount = $edgeCount, m.edgeSums = $edgeSums,
+    m.epoch = coalesce(m.epoch, randomUUID()),
+    m.version = coalesce(m.version, 0) + CASE WHEN $changed THEN 1 ELSE 0 END
 
 // name: sumNodes
 // Full recount, only when the cached sums are missing or stale.

@@ -7,12 +7,17 @@ export interface CliContext {
   /** Opens the store named by `--store` (else BLAST_STORE, else embedded). Closed by main. */
   openStore(): Promise<GraphStore>;
   out(text: string): void;
+  /** Writes to stdout, resolving when it may take more (a large answer never piles up in memory). */
+  write(text: string): Promise<void>;
   err(text: string): void;
   /** True when stderr is a terminal (progress bars are drawn only then). */
   interactive: boolean;
 }
 
-export function createCliContext(getStoreOption: () => string | undefined, io: { out: (t: string) => void; err: (t: string) => void; interactive: boolean }): CliContext & { closeStore(): Promise<void> } {
+export function createCliContext(
+  getStoreOption: () => string | undefined,
+  io: { out: (t: string) => void; write?: (t: string) => Promise<void>; err: (t: string) => void; interactive: boolean },
+): CliContext & { closeStore(): Promise<void> } {
   let opened: GraphStore | undefined;
   return {
     async openStore() {
@@ -24,6 +29,7 @@ export function createCliContext(getStoreOption: () => string | undefined, io: {
       opened = undefined;
     },
     out: io.out,
+    write: io.write ?? (async (t) => io.out(t)),
     err: io.err,
     interactive: io.interactive,
   };

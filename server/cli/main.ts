@@ -16,12 +16,26 @@ export const VERSION = '0.1.0';
 
 export interface MainIo {
   out: (text: string) => void;
+  /** Like out, resolving once the text may be followed by more (stdout's backpressure). */
+  write?: (text: string) => Promise<void>;
   err: (text: string) => void;
   interactive: boolean;
 }
 
 const defaultIo: MainIo = {
   out: (t) => process.stdout.write(t),
+  write: (t) =>
+    new Promise<void>((resolve, reject) => {
+      if (process.stdout.write(t)) return resolve();
+      const done = (err?: Error) => {
+        process.stdout.off('drain', done);
+        process.stdout.off('error', done);
+        if (err) reject(err);
+        else resolve();
+      };
+      process.stdout.on('drain', done);
+      process.stdout.on('error', done);
+    }),
   err: (t) => process.stderr.write(t),
   interactive: Boolean(process.stderr.isTTY),
 };

@@ -10,10 +10,19 @@ import type { Props } from '../model/types.js';
 import type { BlastRadius } from './blast-radius.js';
 
 /**
+ * What the table reads of a result: a whole BlastRadius, or a summary (BlastRun.tableInput) whose
+ * paths hold only their last hop, which is all the table shows of them.
+ */
+export type TableInput = Omit<BlastRadius, 'affected' | 'customers'> & {
+  affected: ReadonlyArray<Omit<BlastRadius['affected'][number], 'path'> & { path: ReadonlyArray<{ from: string }> }>;
+  customers: ReadonlyArray<Omit<BlastRadius['customers'][number], 'reasons'> & { reasons: ReadonlyArray<{ via: string }> }>;
+};
+
+/**
  * @param customerNodes the reached customers' stored nodes (for `notifyWithinHours`), by id; a
  *   customer missing here gets no deadline.
  */
-export function formatTable(result: BlastRadius, customerNodes: ReadonlyMap<string, { props: Props }> = new Map()): string {
+export function formatTable(result: TableInput, customerNodes: ReadonlyMap<string, { props: Props }> = new Map()): string {
   const lines: string[] = [];
   lines.push(`Blast radius of ${result.snapshotId}`);
   for (const s of result.seeds) {
@@ -48,7 +57,7 @@ export function formatTable(result: BlastRadius, customerNodes: ReadonlyMap<stri
   return `${lines.join('\n')}\n`;
 }
 
-function describeOptions(result: BlastRadius): string {
+function describeOptions(result: TableInput): string {
   const o = result.options;
   const parts = [
     `max hops ${o.maxHops ?? 'unlimited'}`,

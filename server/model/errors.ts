@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
+  | 'LIMIT_EXCEEDED'
+  | 'TIMEOUT'
   | 'INTERNAL';
 
 export class BlastError extends Error {

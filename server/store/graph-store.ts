@@ -5,20 +5,10 @@
  */
 import type { EdgeKind, NodeKind } from '../model/kinds.js';
 import type { StoredEdge, StoredNode } from '../model/record.js';
-import type { GraphBatch, GraphStats, WriteSummary } from '../model/types.js';
-import type { KnownNumbers, PropagationColumns } from './propagation-columns.js';
+import type { GraphBatch, GraphStats, Source, WriteSummary } from '../model/types.js';
+import type { ProjectionSink, ProjectionState } from './projection-source.js';
 
 export type StoreBackend = 'embedded' | 'neo4j';
-
-/** One edge a compromise may cross out of a node, in the compromise's direction. */
-export interface PropagationStep {
-  /** The node the compromise leaves (one of the ids asked for). */
-  from: string;
-  /** The stored edge (its own from/to keep the stored direction). */
-  edge: StoredEdge;
-  /** The node on the far side. */
-  to: StoredNode;
-}
 
 export interface GraphStore {
   readonly backend: StoreBackend;
@@ -49,18 +39,22 @@ export interface GraphStore {
    */
   edgesOf(ids: readonly string[], q?: { direction?: 'out' | 'in' | 'both'; kinds?: readonly EdgeKind[] }): Promise<StoredEdge[]>;
   /**
-   * For each id, every edge a compromise may cross out of it (model/kinds.ts PROPAGATION: forward
-   * kinds out of it, reverse kinds into it) with the far node. Unfiltered: the engine applies access,
-   * time, confidence and asOf rules. Ordered by (from, edge key).
+   * Changes with every committed write that changed something, by any process or server, and with
+   * `clear()`; cheap (one tiny read). Equal versions mean the same committed graph. The propagation
+   * projection (server/projection/) is rebuilt when it moves.
    */
-  propagation(ids: readonly string[]): Promise<PropagationStep[]>;
+  graphVersion(): Promise<string>;
   /**
-   * The same answer as propagation(ids), in columns (propagation-columns.ts): what the engine reads.
-   * Equal content: the conformance suite checks that both forms agree. `known`: the ids' numbers from
-   * an earlier answer's `numbers` (parallel to ids, with its numbering); a store may use them instead
-   * of looking the ids up when the numbering is still its own, and ignores them otherwise.
+   * Streams every node and every propagating edge (store/projection-source.ts) of one committed state
+   * into `sink`, in batches of columns, and says which state that was. A store that cannot keep one
+   * state for the whole read (Neo4j) checks the version before and after and throws CONFLICT when a
+   * write came between; the caller reads again.
    */
-  propagationColumns(ids: readonly string[], known?: KnownNumbers): Promise<PropagationColumns>;
+  readProjection(sink: ProjectionSink): Promise<ProjectionState>;
+  /** The sources of edges by the refs readProjection gave them, parallel to `refs`; null when gone. */
+  edgeSources(refs: readonly number[]): Promise<Array<readonly Source[] | null>>;
+  /** Where the projection may be kept between processes (a file path), when the store has a place for it. */
+  readonly projectionPath?: string;
   /** Every node marked compromised, ordered by id. */
   compromisedNodes(): Promise<StoredNode[]>;
 

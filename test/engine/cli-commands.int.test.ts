@@ -27,7 +27,7 @@ describe.each(STORES)('blast radius / compromise commands: $backend', (adapter) 
   /** Runs one command line; resolves to stdout, rejects with what the command threw. */
   async function run(...argv: string[]): Promise<string> {
     let out = '';
-    const ctx: CliContext = { openStore: async () => store, out: (t) => (out += t), err: () => undefined, interactive: false };
+    const ctx: CliContext = { openStore: async () => store, out: (t) => (out += t), write: async (t) => void (out += t), err: () => undefined, interactive: false };
     const program = new Command('blast').exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
     registerRadius(program, ctx);
     registerCompromise(program, ctx);

@@ -9,7 +9,7 @@ import { BlastError } from '../../server/model/errors.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
 import { prepareInput } from '../../server/ingest/ingest-file.js';
 import { STORES, useStore } from '../support/stores.js';
-import { rowsOfColumns, rowsOfSteps } from '../support/columns.js';
+import { idsOfProjection, projectionOf, stepsOfProjection, stepsOfRecords } from '../support/projection-rows.js';
 import { batch, edge, node, source } from '../support/batches.js';
 import { planSynthetic } from '../../seed/synthetic/generate.js';
 
@@ -134,17 +134,18 @@ describe.each(STORES)('GraphStore conformance: $backend', (adapter) => {
     }
   });
 
-  it('gives the same propagation steps in both forms on a synthetic graph', async () => {
+  it('streams a projection that says exactly what the records say, on a synthetic graph', async () => {
     const plan = planSynthetic({ nodes: 1500 });
-    const all: string[] = [];
-    for (const b of plan.batches(50_000)) {
-      await store.write(b);
-      all.push(...b.nodes.map((n) => n.id));
-    }
-    const asked = [...all.filter((_, i) => i % 3 === 0), ...plan.popularVersions, 'svc:not-there'];
-    const steps = await store.propagation(asked);
+    for (const b of plan.batches(50_000)) await store.write(b);
+    const p = await projectionOf(store);
+    const ids = idsOfProjection(p);
+    expect(ids).toEqual([...ids].sort());
+    expect(ids).toHaveLength((await store.stats()).totalNodes);
+    const steps = stepsOfProjection(p);
     expect(steps.length).toBeGreaterThan(1000);
-    expect(rowsOfColumns(asked, await store.propagationColumns(asked))).toEqual(rowsOfSteps(steps));
+    expect(steps).toEqual(await stepsOfRecords(store));
+    expect(p.version).toBe(await store.graphVersion());
+    expect(p.snapshotId).toBe(await store.snapshotId());
   });
 
   it('returns edges by direction and kind, ordered and deduplicated', async () => {
@@ -159,30 +160,57 @@ describe.each(STORES)('GraphStore conformance: $backend', (adapter) => {
     expect(inOnly.map((e) => e.from)).toEqual(['svc:acme/labeling-api']);
   });
 
-  it('gives propagation steps in the compromise direction', async () => {
+  it('projects steps in the compromise direction, with node times and edge sources', async () => {
     await store.write(sampleBatch());
-    const asked = ['pkg:pypi/openai@1.66.3', 'pkg:pypi/litellm@1.82.8', 'svc:acme/labeling-api', 'pkg:pypi/acme-sdk', 'svc:acme/labeling-api'];
-    const steps = await store.propagation(asked);
-    // The columnar form the engine reads says exactly the same, in the same order.
-    expect(rowsOfColumns(asked, await store.propagationColumns(asked))).toEqual(rowsOfSteps(steps));
-    expect((await store.propagationColumns([])).count).toBe(0);
-    const seen = steps.map((s) => `${s.from} -${s.edge.kind}-> ${s.to.id}`);
-    // Ordered by (from, edge key); the USES edge is stored as org:meta -> svc, so its key sorts first.
+    const p = await projectionOf(store);
+    const seen = stepsOfProjection(p).map((s) => `${s.from} -${s.kind}-> ${s.to}`);
+    // By leaving node, kind, far node; USES (stored org:meta -> svc) leaves the service.
     expect(seen).toEqual([
+      'cred:acme/aws-prod-s3-reader -GRANTS-> ds:acme/rlhf-transcripts',
+      'cred:acme/aws-prod-s3-reader -GRANTS-> pkg:pypi/acme-sdk',
+      'ds:acme/rlhf-transcripts -BELONGS_TO-> org:meta',
+      'ds:acme/rlhf-transcripts -DERIVED_FROM-> ds:acme/raw-chats',
+      'pkg:pypi/litellm -VERSION_OF-> pkg:pypi/litellm@1.82.8',
       'pkg:pypi/litellm@1.82.8 -DEPENDS_ON-> svc:acme/labeling-api',
+      'pkg:pypi/openai -VERSION_OF-> pkg:pypi/openai@1.66.3',
       'pkg:pypi/openai@1.66.3 -DEPENDS_ON-> pkg:pypi/litellm@1.82.8',
-      'svc:acme/labeling-api -USES-> org:meta',
       'svc:acme/labeling-api -HOLDS-> cred:acme/aws-prod-s3-reader',
       'svc:acme/labeling-api -READS-> ds:acme/rlhf-transcripts',
+      'svc:acme/labeling-api -USES-> org:meta',
       'svc:acme/labeling-api -WRITES-> ds:acme/raw-chats',
     ]);
-    // AFFECTS never carries a compromise; VERSION_OF only from a package to its versions.
+    // AFFECTS never carries a compromise.
     expect(seen.some((s) => s.includes('AFFECTS'))).toBe(false);
-    const sorted = [...steps].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.edge.key < b.edge.key ? -1 : a.edge.key > b.edge.key ? 1 : 0));
-    expect(steps).toEqual(sorted);
-    const pkg = await store.propagation(['pkg:pypi/litellm']);
-    expect(pkg.map((s) => `${s.edge.kind} ${s.to.id}`)).toEqual(['VERSION_OF pkg:pypi/litellm@1.82.8']);
-    expect(pkg[0]!.to.props.publishedAt).toBe('2026-03-24T10:52:00Z');
+    const version = p.numberOf('pkg:pypi/litellm@1.82.8');
+    expect(p.c.publishedAt[version]).toBe(Date.parse('2026-03-24T10:52:00Z'));
+    const cred = p.numberOf('cred:acme/aws-prod-s3-reader');
+    expect([p.c.validFrom[cred], p.c.validUntil[cred]]).toEqual([Date.parse('2025-11-02T00:00:00Z'), Date.parse('2026-03-25T09:00:00Z')]);
+    expect(p.c.containedAt[p.numberOf('svc:acme/labeling-api')]).toBe(Date.parse('2026-03-25T02:00:00Z'));
+    expect(p.numberOf('svc:not-there')).toBe(-1);
+    // Sources are read by the edges' refs, and only for the hops asked.
+    const svc = p.numberOf('svc:acme/labeling-api');
+    const refs = Array.from({ length: p.c.stepStart[svc + 1]! - p.c.stepStart[svc]! }, (_, i) => p.c.edgeRef[p.c.stepStart[svc]! + i]!);
+    const sources = await store.edgeSources(refs);
+    expect(sources).toHaveLength(4);
+    for (const s of sources) expect(s).toEqual([expect.objectContaining({ source: expect.any(String), sha256: expect.any(String) })]);
+    expect(await store.edgeSources([123_456_789])).toEqual([null]);
+  });
+
+  it('moves the graph version with every write that changes something, and only then', async () => {
+    const empty = await store.graphVersion();
+    await store.write(sampleBatch());
+    const written = await store.graphVersion();
+    expect(written).not.toBe(empty);
+    await store.write(sampleBatch());
+    expect(await store.graphVersion()).toBe(written);
+    await store.write(sampleBatch(), { dryRun: true });
+    expect(await store.graphVersion()).toBe(written);
+    await store.write(batch([node('org:meta', { contact: 'security@example.com' })]));
+    const changed = await store.graphVersion();
+    expect(changed).not.toBe(written);
+    await store.clear();
+    const cleared = await store.graphVersion();
+    expect([empty, written, changed]).not.toContain(cleared);
   });
 
   it('lists nodes marked compromised', async () => {

@@ -14,7 +14,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { BlastError } from '../../model/errors.js';
-import { EDGE_KINDS, FORWARD_EDGE_KINDS, NODE_KINDS, type EdgeKind, type NodeKind } from '../../model/kinds.js';
+import { EDGE_KINDS, NODE_KINDS, type EdgeKind, type NodeKind } from '../../model/kinds.js';
 import {
   completeBatch,
   edgeKeysOf,
@@ -24,13 +24,12 @@ import {
   type StoredEdge,
   type StoredNode,
 } from '../../model/record.js';
-import type { GraphBatch, GraphStats, WriteSummary } from '../../model/types.js';
-import type { GraphStore, PropagationStep } from '../graph-store.js';
-import { columnsFromSteps, emptyColumns, type KnownNumbers, type PropagationColumns } from '../propagation-columns.js';
+import type { GraphBatch, GraphStats, Source, WriteSummary } from '../../model/types.js';
+import type { GraphStore } from '../graph-store.js';
+import type { ProjectionSink, ProjectionState } from '../projection-source.js';
 import { ftsQuery } from './fts-query.js';
-import { PropagationIndex, type UnusableIndex } from './propagation-index.js';
+import { PROJECTION_FILE, edgeSourcesOf, graphVersionOf, readProjection } from './projection-scan.js';
 import {
-  EDGE_COLUMN_COUNT,
   EDGE_COLUMNS,
   EDGE_WRITE_COLUMNS,
   NODE_COLUMN_COUNT,
@@ -44,29 +43,12 @@ import {
   sourcesJson,
   type RawRow,
 } from './rows.js';
-import { DB_FILE, FORWARD_SQL, PRAGMAS, REVERSE_SQL, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { DB_FILE, PRAGMAS, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 
 /** How long a writer waits for another process's write to finish before giving up. */
 const BUSY_TIMEOUT_MS = 15_000;
 /** Ids per lookup statement while loading what a write touches. */
 const LOAD_CHUNK = 10_000;
-const FORWARD = new Set<string>(FORWARD_EDGE_KINDS);
-/**
- * When propagation() switches from SQL to the in-memory index (propagation-index.ts): once this many
- * ids were asked since the data last changed. A handful of lookups stay on SQL; a blast radius of any
- * size builds the index during its first frontiers and every later one reuses it.
- */
-const INDEX_AFTER_IDS = 2_000;
-/**
- * `auto` (default) as above; `always` builds the index on the first call (the test suites run with it
- * to check both paths give the same answers); `off` always answers through SQL.
- */
-type IndexMode = 'auto' | 'always' | 'off';
-function indexMode(): IndexMode {
-  const v = process.env.BLAST_EMBEDDED_PROPAGATION_INDEX;
-  return v === 'always' || v === 'off' ? v : 'auto';
-}
-
 type Stmt = Database.Statement<unknown[], unknown>;
 
 /** Thrown inside a dry-run transaction to roll it back while handing out its summary. */
@@ -81,14 +63,13 @@ export class EmbeddedStore implements GraphStore {
   private db: Database.Database;
   private statements: ReturnType<typeof prepareStatements> | null = null;
   private writeTx: Database.Transaction<(batch: GraphBatch, dryRun: boolean) => WriteSummary> | null = null;
-  /** The propagation index of the last state it was built from; dropped when the data changes. */
-  private index: PropagationIndex | UnusableIndex | null = null;
-  /** Ids asked through SQL since the index was last dropped. */
-  private askedSinceDrop = 0;
+  /** Where the propagation projection of this store is kept between processes (server/projection/). */
+  readonly projectionPath: string;
 
   private constructor(dir: string, db: Database.Database) {
     this.dir = dir;
     this.db = db;
+    this.projectionPath = join(dir, PROJECTION_FILE);
   }
 
   /**
@@ -132,19 +113,20 @@ export class EmbeddedStore implements GraphStore {
         }
         db.exec(SCHEMA_SQL);
         db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+        // The graph version: a random epoch for this database file and a counter every write bumps.
+        db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('graph_epoch', lower(hex(randomblob(8))))").run();
+        db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('graph_writes', '0')").run();
         if (!db.prepare("SELECT 1 FROM meta WHERE key = 'totals'").get()) {
           rebuildTotals(db);
           db.prepare("INSERT INTO meta (key, value) VALUES ('totals', 'maintained')").run();
         }
       }).immediate();
       this.statements = prepareStatements(db);
-      this.dropIndex();
       this.writeTx = db.transaction((batch: GraphBatch, dryRun: boolean) => this.applyWrite(batch, dryRun));
     });
   }
 
   async close(): Promise<void> {
-    this.dropIndex();
     if (this.db.open) this.db.close();
   }
 
@@ -158,7 +140,6 @@ export class EmbeddedStore implements GraphStore {
     return this.guard(() => {
       const tx = this.writeTx;
       if (!tx) throw notInitialized(this.dir);
-      if (opts.dryRun !== true) this.dropIndex();
       try {
         return tx.immediate(completed, opts.dryRun === true);
       } catch (err) {
@@ -227,6 +208,8 @@ export class EmbeddedStore implements GraphStore {
       delta.addParts('edges', edge.kind, parts, 1);
     }
     for (const row of delta.rows()) s.addTotals.run(...row);
+    // In the write's own transaction: a reader sees the new version exactly when it sees the new data.
+    if (plan.nodes.length + plan.edges.length > 0) s.bumpVersion.run();
 
     const summary: WriteSummary = { nodes: plan.summary.nodes, edges: plan.summary.edges, snapshotId: this.currentSnapshotId() };
     if (dryRun) throw new DryRunRollback(summary);
@@ -278,56 +261,17 @@ export class EmbeddedStore implements GraphStore {
     });
   }
 
-  async propagation(ids: readonly string[]): Promise<PropagationStep[]> {
-    if (ids.length === 0) return [];
-    return this.guard(() => this.propagationBySql(ids));
+  async graphVersion(): Promise<string> {
+    return this.guard(() => graphVersionOf(this.db));
   }
 
-  async propagationColumns(ids: readonly string[], known?: KnownNumbers): Promise<PropagationColumns> {
-    if (ids.length === 0) return emptyColumns(0);
-    return this.guard(() => {
-      const index = this.propagationIndex(ids.length);
-      if (index) return index.columns(ids, known);
-      return columnsFromSteps(ids, this.propagationBySql(ids));
-    });
+  async readProjection(sink: ProjectionSink): Promise<ProjectionState> {
+    // One read transaction: every scan, the version and the snapshotId see one committed state.
+    return this.guard(() => this.db.transaction(() => ({ ...readProjection(this.db, sink), snapshotId: this.currentSnapshotId() })).deferred());
   }
 
-  private propagationBySql(ids: readonly string[]): PropagationStep[] {
-    return this.read(() => {
-      const rows = this.s.propagation.all(JSON.stringify(unique(ids))) as RawRow[];
-      const edges = rows.map(edgeFromRaw);
-      const farOf = (e: StoredEdge) => (FORWARD.has(e.kind) ? e.to : e.from);
-      // Steps reaching the same node share one parsed node object.
-      const far = this.nodeMap(edges.map(farOf));
-      return edges.map((edge, i) => {
-        const to = far.get(farOf(edge));
-        if (!to) throw new BlastError('INTERNAL', `edge ${edge.key} points at a missing node`, { input: this.dir });
-        return { from: rows[i]![EDGE_COLUMN_COUNT] as string, edge, to };
-      });
-    });
-  }
-
-  /**
-   * The propagation index when it describes the committed state, building it when worth it (see
-   * INDEX_AFTER_IDS); null means "answer through SQL". Writes by this connection drop the index
-   * themselves; `PRAGMA data_version` changes when another connection (another process) commits.
-   */
-  private propagationIndex(asked: number): PropagationIndex | null {
-    const mode = indexMode();
-    if (mode === 'off' || this.db.inTransaction) return null;
-    if (this.index && this.index.version !== (this.s.dataVersion.get() as number)) this.dropIndex();
-    if (!this.index) {
-      this.askedSinceDrop += asked;
-      if (mode === 'auto' && this.askedSinceDrop < INDEX_AFTER_IDS) return null;
-      // One read transaction: every scan, and the version it is labelled with, see one state.
-      this.index = this.db.transaction(() => PropagationIndex.build(this.db)).deferred();
-    }
-    return this.index.usable ? this.index : null;
-  }
-
-  private dropIndex(): void {
-    this.index = null;
-    this.askedSinceDrop = 0;
+  async edgeSources(refs: readonly number[]): Promise<Array<readonly Source[] | null>> {
+    return this.guard(() => edgeSourcesOf(this.db, refs));
   }
 
   async compromisedNodes(): Promise<StoredNode[]> {
@@ -364,12 +308,12 @@ export class EmbeddedStore implements GraphStore {
   }
 
   async clear(): Promise<void> {
-    this.dropIndex();
     this.guard(() =>
       this.db
         .transaction(() => {
           this.db.exec(`DELETE FROM nodes; DELETE FROM edges; DELETE FROM totals;
             INSERT INTO nodes_fts (nodes_fts) VALUES ('delete-all');`);
+          this.s.bumpVersion.run();
         })
         .immediate(),
     );
@@ -474,22 +418,8 @@ function prepareStatements(db: Database.Database) {
          AND ${kindFilter}
        ORDER BY key`,
     ),
-    // Forward kinds leave a node along stored edges out of it, reverse kinds along edges into it.
-    // CROSS JOIN keeps the asked ids as the outer loop (the planner cannot know how few they are);
-    // `+kind` makes it one index seek per id and endpoint, filtering the few edges found, rather than
-    // one seek per id and kind.
-    propagation: raw(
-      `WITH origin (id) AS (SELECT DISTINCT value FROM json_each(?))
-       SELECT ${EDGE_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}, origin.id
-         FROM origin CROSS JOIN edges e ON e.src = origin.id WHERE +e.kind IN (${FORWARD_SQL})
-       UNION ALL
-       SELECT ${EDGE_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}, origin.id
-         FROM origin CROSS JOIN edges e ON e.dst = origin.id WHERE +e.kind IN (${REVERSE_SQL})
-       ORDER BY ${EDGE_COLUMN_COUNT + 1}, 1`,
-    ),
     compromised: raw(`SELECT ${NODE_COLUMNS} FROM nodes WHERE compromised = 1 ORDER BY id`),
-    /** Changes when another connection commits (not when this one does). */
-    dataVersion: db.prepare('PRAGMA data_version').pluck(),
+    bumpVersion: p("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'graph_writes'"),
   };
 }
 

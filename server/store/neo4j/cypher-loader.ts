@@ -6,7 +6,8 @@
  *
  * - `{{NodeKind}}`, `{{EdgeKind}}`: one kind, chosen per call (`statement('createNodes', { NodeKind: 'Service' })`);
  * - `{{Hops}}`: a path length bound from 1 to 10;
- * - `{{ForwardEdgeKinds}}`, `{{ReverseEdgeKinds}}`: the fixed `A|B|C` alternations of PROPAGATION.
+ * - `{{ForwardEdgeKinds}}`, `{{ReverseEdgeKinds}}`, `{{PropagatingEdgeKinds}}`: the fixed `A|B|C`
+ *   alternations of PROPAGATION.
  *
  * The folder is found from the package root (the nearest ancestor holding package.json and cypher/),
  * so it works from server/ under vitest and from dist/server/ in the compiled CLI.
@@ -38,6 +39,7 @@ type VarName = keyof Vars;
 const VAR_VALUES: { [K in VarName]-?: readonly NonNullable<Vars[K]>[] } = { NodeKind: NODE_KINDS, EdgeKind: EDGE_KINDS, Hops: HOPS };
 const FIXED: Record<string, string> = {
   ForwardEdgeKinds: FORWARD_EDGE_KINDS.join('|'),
+  PropagatingEdgeKinds: [...FORWARD_EDGE_KINDS, ...REVERSE_EDGE_KINDS].join('|'),
   ReverseEdgeKinds: REVERSE_EDGE_KINDS.join('|'),
 };
 

@@ -9,7 +9,8 @@
  * and the record counts, kept exact by every write, so the snapshotId costs O(1) instead of a scan.
  *
  * Every statement lives in cypher/*.cypher (cypher-loader.ts); the driver is only touched by
- * executor.ts. Traversals run in the database per call: nothing here loads the whole graph.
+ * executor.ts. Blast radii run on the propagation projection (server/projection/), streamed from here
+ * in pages by projection-read.ts; the Meta node's epoch and version say when it is stale.
  */
 import { Neo4jError } from 'neo4j-driver';
 import { BlastError } from '../../model/errors.js';
@@ -23,13 +24,14 @@ import {
   type StoredEdge,
   type StoredNode,
 } from '../../model/record.js';
-import type { GraphBatch, GraphStats, WriteSummary } from '../../model/types.js';
-import type { GraphStore, PropagationStep } from '../graph-store.js';
-import type { PropagationColumns } from '../propagation-columns.js';
+import type { GraphBatch, GraphStats, Source, WriteSummary } from '../../model/types.js';
+import type { GraphStore } from '../graph-store.js';
+import type { ProjectionSink, ProjectionState } from '../projection-source.js';
 import type { Neo4jSettings } from '../open-store.js';
 import { cypherCatalog, type CypherCatalog, type Hops, type Statement, type Vars } from './cypher-loader.js';
 import { Executor, isTimeout, type ExecutorOptions, type Row, type Tx } from './executor.js';
-import { compare, edgeColumns, edgeEnds, edgeFromRow, nodeColumns, nodeFromMap, propagationColumnsOf, propagationSteps, toBigInt, toInteger, toNumber } from './records.js';
+import { compare, edgeColumns, edgeEnds, edgeFromRow, nodeColumns, nodeFromMap, toBigInt, toInteger, toNumber } from './records.js';
+import { edgeSourcesOf, graphVersionOf, readProjection } from './projection-read.js';
 import { fulltextQuery } from './search-query.js';
 
 export type Neo4jStoreOptions = Neo4jSettings & Pick<ExecutorOptions, 'connectionTimeoutMs' | 'maxRetryMs'>;
@@ -173,6 +175,7 @@ export class Neo4jStore implements GraphStore {
             nodeSums: totals.nodes.sums.map(toInteger),
             edgeCount: toInteger(totals.edges.count),
             edgeSums: totals.edges.sums.map(toInteger),
+            changed: plan.nodes.length + plan.edges.length > 0,
           }),
         );
         await Promise.all(writes);
@@ -241,25 +244,16 @@ export class Neo4jStore implements GraphStore {
     return [...byKey.values()].sort((a, b) => compare(a.key, b.key));
   }
 
-  async propagation(ids: readonly string[]): Promise<PropagationStep[]> {
-    return propagationSteps(await this.propagationRows(ids));
+  async graphVersion(): Promise<string> {
+    return graphVersionOf(this.db, this.cypher);
   }
 
-  async propagationColumns(ids: readonly string[]): Promise<PropagationColumns> {
-    return propagationColumnsOf(ids, await this.propagationRows(ids));
+  async readProjection(sink: ProjectionSink): Promise<ProjectionState> {
+    return readProjection(this.db, this.cypher, sink, () => this.snapshotId());
   }
 
-  /** The `propagation` statement's rows (one per asked node found), a chunk of ids at a time. */
-  private async propagationRows(ids: readonly string[]): Promise<Row[]> {
-    if (ids.length === 0) return [];
-    const unique = [...new Set(ids)];
-    return this.db.read('propagation', async (tx) => {
-      const out: Row[] = [];
-      for (const chunk of chunks(unique, READ_CHUNK)) {
-        for (const row of await tx.run(this.st('propagation'), { ids: chunk })) out.push(row);
-      }
-      return out;
-    });
+  async edgeSources(refs: readonly number[]): Promise<Array<readonly Source[] | null>> {
+    return edgeSourcesOf(this.db, this.cypher, refs);
   }
 
   async compromisedNodes(): Promise<StoredNode[]> {
@@ -313,6 +307,7 @@ export class Neo4jStore implements GraphStore {
     const batchSize = toInteger(CLEAR_BATCH);
     await this.db.autoCommit('clear', this.st('clearEdges'), { batchSize });
     await this.db.autoCommit('clear', this.st('clearNodes'), { batchSize });
+    await this.db.autoCommit('clear', this.st('bumpGraphVersion'));
   }
 
   /**

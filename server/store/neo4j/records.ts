@@ -4,12 +4,10 @@
  * order model/record.ts produces, so a record read back is the record written, byte for byte.
  */
 import neo4j, { type Integer } from 'neo4j-driver';
-import { PROPAGATION, type EdgeKind, type NodeKind } from '../../model/kinds.js';
-import { edgeKey, hashParts, type StoredEdge, type StoredNode } from '../../model/record.js';
+import type { EdgeKind, NodeKind } from '../../model/kinds.js';
+import { hashParts, type StoredEdge, type StoredNode } from '../../model/record.js';
 import type { Access, Confidence } from '../../model/kinds.js';
-import type { Props, Source } from '../../model/types.js';
-import type { PropagationStep } from '../graph-store.js';
-import { ACCESS_CODE, askedIndex, CONFIDENCE_CODE, EDGE_CODE, emptyColumns, type PropagationColumns } from '../propagation-columns.js';
+import type { Source } from '../../model/types.js';
 import type { Row } from './executor.js';
 import { searchText } from './search-query.js';
 
@@ -67,135 +65,6 @@ export function edgeFromRow(row: Row, cols: { from: string; to: string; e: strin
     firstIngestedAt: e.firstIngestedAt,
     hash: e.hash,
   };
-}
-
-/** One step as the `propagation` statement lists it. */
-type StepRow = [EdgeKind, string, string | null, string | null, Confidence | null, Access | null, string, string, string, NodeRow | null];
-type NodeRow = [NodeKind, string, string, string, boolean | null, string, string];
-
-/**
- * The records of the `propagation` statement's rows (one per asked node: `from` and its `steps`),
- * ordered by (from, edge key). Each far node and each sources text is parsed once per call and
- * shared by the steps that reach it, so those are frozen (as the embedded store's propagation index
- * does).
- */
-export function propagationSteps(rows: readonly Row[]): PropagationStep[] {
-  const sourcesOf = sourcesParser();
-  const nodes = farNodes(rows, sourcesOf);
-  const steps: PropagationStep[] = [];
-  eachStepInOrder(rows, (u, [kind, v, since, until, confidence, access, sources, firstIngestedAt, hash], key) => {
-    const forward = PROPAGATION[kind] === 'forward';
-    // Same fields and key order as edgeFromRow.
-    const edge = { from: forward ? u : v, kind, to: forward ? v : u } as StoredEdge;
-    if (since !== null) edge.since = since;
-    if (until !== null) edge.until = until;
-    if (confidence !== null) edge.confidence = confidence;
-    if (access !== null) edge.access = access;
-    edge.sources = sourcesOf(sources);
-    edge.key = key;
-    edge.firstIngestedAt = firstIngestedAt;
-    edge.hash = hash;
-    steps.push({ from: u, edge, to: nodes.get(v)! });
-  });
-  return steps;
-}
-
-/**
- * What propagationSteps(rows) answers, straight into columns (store/propagation-columns.ts): the same
- * steps in the same order, without an edge record per step. `ids`: the ids asked, for `from`.
- */
-export function propagationColumnsOf(ids: readonly string[], rows: readonly Row[]): PropagationColumns {
-  const sourcesOf = sourcesParser();
-  const byId = farNodes(rows, sourcesOf);
-  const nodes: StoredNode[] = [];
-  const local = new Map<string, number>();
-  const asked = askedIndex(ids);
-  let count = 0;
-  for (const row of rows) count += (row.steps as StepRow[]).length;
-  const c = emptyColumns(count, nodes);
-  const time = (t: string | null) => (t === null ? NaN : Date.parse(t));
-  let j = 0;
-  eachStepInOrder(rows, (u, [kind, v, since, until, confidence, access, sources, firstIngestedAt]) => {
-    let to = local.get(v);
-    if (to === undefined) {
-      to = nodes.length;
-      local.set(v, to);
-      nodes.push(byId.get(v)!);
-    }
-    c.from[j] = asked.get(u)!;
-    c.to[j] = to;
-    c.kind[j] = EDGE_CODE.get(kind)!;
-    c.access[j] = access === null ? 0 : ACCESS_CODE.get(access)!;
-    c.confidence[j] = confidence === null ? 0 : CONFIDENCE_CODE.get(confidence)!;
-    c.since[j] = time(since);
-    c.until[j] = time(until);
-    c.firstIngestedAt[j] = Date.parse(firstIngestedAt);
-    c.sources[j] = sourcesOf(sources);
-    j++;
-  });
-  return c;
-}
-
-/**
- * Visits the rows' steps in the order both forms answer: by from (one row per asked node), then by
- * the edge's stored key (model/record.ts edgeKey, ends in the stored direction), which it passes on.
- */
-function eachStepInOrder(rows: readonly Row[], visit: (u: string, step: StepRow, key: string) => void): void {
-  const sorted = [...rows].sort((a, b) => compare(a.from as string, b.from as string));
-  for (const row of sorted) {
-    const u = row.from as string;
-    const steps = row.steps as StepRow[];
-    const keys = steps.map(([kind, v, , , , access]) =>
-      PROPAGATION[kind] === 'forward' ? edgeKey({ from: u, kind, to: v, access: access ?? undefined }) : edgeKey({ from: v, kind, to: u, access: access ?? undefined }),
-    );
-    const order = steps.map((_, i) => i).sort((a, b) => compare(keys[a]!, keys[b]!));
-    for (const i of order) visit(u, steps[i]!, keys[i]!);
-  }
-}
-
-/** Parses each distinct sources text once; the arrays are shared, so frozen. */
-function sourcesParser(): (text: string) => Source[] {
-  const parsed = new Map<string, Source[]>();
-  return (text) => {
-    let s = parsed.get(text);
-    if (s === undefined) {
-      s = deepFreeze(JSON.parse(text)) as Source[];
-      parsed.set(text, s);
-    }
-    return s;
-  };
-}
-
-/** The far nodes of `propagation` rows (each listed with the first step reaching it), by id; frozen. */
-function farNodes(rows: readonly Row[], sourcesOf: (text: string) => Source[]): Map<string, StoredNode> {
-  const nodes = new Map<string, StoredNode>();
-  for (const row of rows) {
-    for (const [, id, , , , , , , , n] of row.steps as StepRow[]) {
-      if (n === null) continue;
-      nodes.set(
-        id,
-        Object.freeze({
-          id,
-          kind: n[0],
-          name: n[1],
-          props: deepFreeze(JSON.parse(n[2])) as Props,
-          sources: sourcesOf(n[3]),
-          compromised: n[4] === true,
-          firstIngestedAt: n[5],
-          hash: n[6],
-        }),
-      );
-    }
-  }
-  return nodes;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /** Code-unit order, as JavaScript and Neo4j compare strings. */

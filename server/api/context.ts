@@ -7,6 +7,7 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import { formatTime } from '../model/time.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { authenticate, requireRole, type Role, type TokenTable } from './auth.js';
+import type { EngineRuns } from './engine-runs.js';
 import type { ExportDownloads } from './export-downloads.js';
 import type { ApiLimits } from './limits.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -24,6 +25,8 @@ export interface ApiContext {
   limits: ApiLimits;
   /** Export archives awaiting download (the exportBlastRadius mutation). */
   downloads: ExportDownloads;
+  /** Blast radii off the event loop, the last few kept for paging (engine-runs.ts). */
+  engine: EngineRuns;
   /** Throws FORBIDDEN unless the caller has `needed`. */
   require(needed: Role, action: string): void;
   /** The current instant as canonical ISO-8601 (BLAST_NOW when set, for reproducible runs). */
@@ -35,6 +38,7 @@ export interface ContextDeps {
   tokens: TokenTable | null;
   limits: ApiLimits;
   downloads: ExportDownloads;
+  engine: EngineRuns;
 }
 
 /** Returns yoga's `context` factory. */
@@ -52,6 +56,7 @@ export function createContextFactory(deps: ContextDeps) {
       principal: auth.principal,
       limits: deps.limits,
       downloads: deps.downloads,
+      engine: deps.engine,
       require: (needed, action) => requireRole(role, needed, action),
       now: () => formatTime(process.env.BLAST_NOW ? Date.parse(process.env.BLAST_NOW) : Date.now()),
     };

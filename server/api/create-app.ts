@@ -20,6 +20,7 @@ import { useBodyLimit } from './body-limit.js';
 import { createContextFactory, type ApiContext } from './context.js';
 import { useDownloadRoute } from './download-route.js';
 import { createMaskError, type ErrorLog } from './errors.js';
+import { EngineRuns } from './engine-runs.js';
 import { EXPORTS_PATH, ExportDownloads } from './export-downloads.js';
 import { useExecutionTimeout } from './execution-timeout.js';
 import { useNoIntrospection } from './no-introspection.js';
@@ -103,6 +104,7 @@ export function createApp(options: AppOptions): App {
   const store = guardStore(options.store, health);
   const webRoot = options.webRoot === undefined ? join(packageRoot(), 'web', 'dist') : options.webRoot;
   const downloads = new ExportDownloads(limits);
+  const engine = new EngineRuns(limits.requestTimeoutMs);
 
   const plugins: Plugin[] = [
     useSecurityHeaders(GRAPHQL_PATH),
@@ -122,7 +124,7 @@ export function createApp(options: AppOptions): App {
 
   const yoga = createYoga<Record<string, unknown>, ApiContext>({
     schema: buildSchema(),
-    context: createContextFactory({ store, tokens, limits, downloads }),
+    context: createContextFactory({ store, tokens, limits, downloads, engine }),
     graphqlEndpoint: GRAPHQL_PATH,
     graphiql: !production,
     landingPage: false,
@@ -146,6 +148,7 @@ export function createApp(options: AppOptions): App {
     async close() {
       health.close();
       await downloads.close();
+      await engine.close();
     },
     yoga,
   };

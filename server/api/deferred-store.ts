@@ -54,6 +54,8 @@ export function deferredStore(
   return new Proxy(target as unknown as DeferredStore, {
     get(t, prop, receiver) {
       if (prop in t) return Reflect.get(t, prop, receiver);
+      // The contract's data members: the open store's, or absent while it is not open.
+      if (prop === 'projectionPath' || prop === 'openSettings') return store === null ? undefined : Reflect.get(store, prop);
       // Not a thenable, not iterable: only the GraphStore's own methods are forwarded.
       if (typeof prop === 'symbol' || prop === 'then') return undefined;
       return async (...args: unknown[]) => {

@@ -84,6 +84,19 @@ export interface ApiLimits {
    */
   maxSeeds: number;
   /**
+   * Most nodes a blastRadius `affected` list (and `customers`) may hold in one answer; larger radii
+   * are read through `counts`, `affectedPage` and `affectedNode` (LIMIT_EXCEEDED otherwise, before
+   * anything is built).
+   * @default 50000
+   */
+  maxAnswerNodes: number;
+  /**
+   * Most evidence-path hops one answer may print (`path` of `affected`, `reasons.path` of
+   * `customers`): paths grow with the square of a long chain's length.
+   * @default 1000000
+   */
+  maxAnswerPathHops: number;
+  /**
    * Exports (`exportBlastRadius`) rendered at the same time; one more is refused with TOO_BUSY.
    * Rendering (a PDF included) takes a CPU core while it runs.
    * @default 2
@@ -117,6 +130,8 @@ export const DEFAULT_LIMITS: Readonly<ApiLimits> = Object.freeze({
   maxPathHops: 12,
   maxPathVisited: 200_000,
   maxSeeds: 1000,
+  maxAnswerNodes: 50_000,
+  maxAnswerPathHops: 1_000_000,
   maxConcurrentExports: 2,
   maxRetainedExports: 20,
   exportTtlMs: 10 * 60_000,

@@ -55,6 +55,7 @@ export class BlastRun {
   private readonly times = new Map<number, string>();
   private customerList: Array<{ node: number; reasons: ReasonRef[] }> | null = null;
   private byKind: Map<NodeKind, Int32Array> | null = null;
+  private positionByNode: Int32Array | null = null;
 
   constructor(
     readonly projection: Projection,
@@ -125,7 +126,17 @@ export class BlastRun {
   positionOf(id: string): number {
     const v = this.projection.numberOf(id);
     if (v < 0 || this.result.reached[v] !== 1 || this.isSeed[v] === 1) return -1;
-    return this.affectedOrder.indexOf(v);
+    if (!this.positionByNode) {
+      this.positionByNode = new Int32Array(this.projection.nodeCount).fill(-1);
+      this.affectedOrder.forEach((node, i) => (this.positionByNode![node] = i));
+    }
+    return this.positionByNode[v]!;
+  }
+
+  /** A reached customer (a customerRefs entry) without its reasons' paths. */
+  customerSummary(entry: { node: number; reasons: ReasonRef[] }): { id: string; name: string; firstExposedAt: string | null; vias: string[] } {
+    const p = this.projection;
+    return { id: p.id(entry.node), name: p.name(entry.node), firstExposedAt: this.time(this.result.arrival[entry.node]!), vias: entry.reasons.map((r) => p.id(r.via)) };
   }
 
   /** The chosen path to reached node v, hop by hop from a seed. */

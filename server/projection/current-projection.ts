@@ -25,6 +25,11 @@ export type ProjectionOrigin = 'memory' | 'file' | 'built';
 export interface ProjectionEvents {
   /** Called before a slow step starts (`loading` a file, `building` from the store). */
   onStep?: (step: 'loading' | 'building') => void;
+  /**
+   * Builds (and persists, where the store has a place) the projection elsewhere: the server's engine
+   * pool does it in a worker thread. @default buildProjection in this thread, then persisted
+   */
+  build?: () => Promise<Projection>;
 }
 
 export async function currentProjection(store: GraphStore, events: ProjectionEvents = {}): Promise<{ projection: Projection; origin: ProjectionOrigin }> {
@@ -48,6 +53,7 @@ export async function currentProjection(store: GraphStore, events: ProjectionEve
       }
     }
     events.onStep?.('building');
+    if (events.build) return events.build();
     const built = await buildProjection(store);
     // A folder we cannot write to (read-only media) only costs the next process a rebuild.
     if (path) await writeProjectionFile(path, built).catch(() => undefined);

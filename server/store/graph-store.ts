@@ -6,6 +6,7 @@
 import type { EdgeKind, NodeKind } from '../model/kinds.js';
 import type { StoredEdge, StoredNode } from '../model/record.js';
 import type { GraphBatch, GraphStats, Source, WriteSummary } from '../model/types.js';
+import type { StoreSettings } from './open-store.js';
 import type { ProjectionSink, ProjectionState } from './projection-source.js';
 
 export type StoreBackend = 'embedded' | 'neo4j';
@@ -55,6 +56,8 @@ export interface GraphStore {
   edgeSources(refs: readonly number[]): Promise<Array<readonly Source[] | null>>;
   /** Where the projection may be kept between processes (a file path), when the store has a place for it. */
   readonly projectionPath?: string;
+  /** Settings that open this same store from another thread (the engine pool's workers), when it can be. */
+  readonly openSettings?: StoreSettings;
   /** Every node marked compromised, ordered by id. */
   compromisedNodes(): Promise<StoredNode[]>;
 

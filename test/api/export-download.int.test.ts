@@ -67,8 +67,8 @@ function download(t: Transport, url: string, init: { token?: string; method?: st
   return t.fetch(new Request(`${t.base}${url}`, { method: init.method ?? 'GET', headers: init.token ? { authorization: `Bearer ${init.token}` } : {} }));
 }
 
-/** A real store whose first snapshotId() waits for `release()`: holds one export mid-rendering. */
-function pausedAtSnapshot(store: GraphStore): { store: GraphStore; inside: Promise<void>; release: () => void } {
+/** A real store whose graphVersion() (the first thing a blast radius reads) waits for `release()`: holds one export mid-rendering. */
+function pausedAtGraphVersion(store: GraphStore): { store: GraphStore; inside: Promise<void>; release: () => void } {
   let entered!: () => void;
   let release!: () => void;
   const inside = new Promise<void>((r) => (entered = r));
@@ -76,11 +76,11 @@ function pausedAtSnapshot(store: GraphStore): { store: GraphStore; inside: Promi
   const paused = new Proxy(store, {
     get(target, prop) {
       const value = Reflect.get(target, prop, target);
-      if (prop === 'snapshotId') {
+      if (prop === 'graphVersion') {
         return async () => {
           entered();
           await gate;
-          return target.snapshotId();
+          return target.graphVersion();
         };
       }
       return typeof value === 'function' ? value.bind(target) : value;
@@ -238,7 +238,7 @@ describe.each(STORES)('exportBlastRadius: $backend', (adapter) => {
     });
 
     it('refuses an export beyond maxConcurrentExports with TOO_BUSY, and checks arguments first', async () => {
-      const paused = pausedAtSnapshot(store);
+      const paused = pausedAtGraphVersion(store);
       const app = makeApp(paused.store, { limits: { maxConcurrentExports: 1 } });
       const t = await overHttp(app);
       try {

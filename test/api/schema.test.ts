@@ -49,7 +49,8 @@ describe('GraphQL schema', () => {
     expect(field.args.map((a) => `${a.name}: ${String(a.type)}`)).toEqual(['seeds: [SeedInput!]', 'options: BlastOptions']);
     const fieldsOf = (name: string) => Object.keys((schema.getType(name) as { getFields(): object }).getFields());
     expect(fieldsOf('SeedInput')).toEqual(['id', 'at']);
-    expect(fieldsOf('BlastRadius')).toEqual(['snapshotId', 'seeds', 'options', 'affected', 'customers']);
+    // The contract's fields, plus the bounded readers added beside them (counts, pages, one node).
+    expect(fieldsOf('BlastRadius')).toEqual(expect.arrayContaining(['snapshotId', 'seeds', 'options', 'affected', 'customers', 'counts', 'affectedPage', 'affectedNode']));
     expect(fieldsOf('Affected')).toEqual(expect.arrayContaining(['id', 'kind', 'name', 'firstExposedAt', 'hops', 'confidence', 'path']));
     expect(fieldsOf('Hop')).toEqual(['from', 'edge', 'to', 'arrival', 'sources']);
     expect(fieldsOf('AffectedCustomer')).toEqual(expect.arrayContaining(['id', 'name', 'firstExposedAt', 'reasons']));

@@ -26,6 +26,7 @@ import {
 } from '../../model/record.js';
 import type { GraphBatch, GraphStats, Source, WriteSummary } from '../../model/types.js';
 import type { GraphStore } from '../graph-store.js';
+import type { StoreSettings } from '../open-store.js';
 import type { ProjectionSink, ProjectionState } from '../projection-source.js';
 import { ftsQuery } from './fts-query.js';
 import { PROJECTION_FILE, edgeSourcesOf, graphVersionOf, readProjection } from './projection-scan.js';
@@ -65,11 +66,13 @@ export class EmbeddedStore implements GraphStore {
   private writeTx: Database.Transaction<(batch: GraphBatch, dryRun: boolean) => WriteSummary> | null = null;
   /** Where the propagation projection of this store is kept between processes (server/projection/). */
   readonly projectionPath: string;
+  readonly openSettings: StoreSettings;
 
   private constructor(dir: string, db: Database.Database) {
     this.dir = dir;
     this.db = db;
     this.projectionPath = join(dir, PROJECTION_FILE);
+    this.openSettings = { backend: 'embedded', dataDir: dir };
   }
 
   /**

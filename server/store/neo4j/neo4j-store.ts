@@ -27,7 +27,7 @@ import {
 import type { GraphBatch, GraphStats, Source, WriteSummary } from '../../model/types.js';
 import type { GraphStore } from '../graph-store.js';
 import type { ProjectionSink, ProjectionState } from '../projection-source.js';
-import type { Neo4jSettings } from '../open-store.js';
+import type { Neo4jSettings, StoreSettings } from '../open-store.js';
 import { cypherCatalog, type CypherCatalog, type Hops, type Statement, type Vars } from './cypher-loader.js';
 import { Executor, isTimeout, type ExecutorOptions, type Row, type Tx } from './executor.js';
 import { compare, edgeColumns, edgeEnds, edgeFromRow, nodeColumns, nodeFromMap, toBigInt, toInteger, toNumber } from './records.js';
@@ -55,9 +55,13 @@ export class Neo4jStore implements GraphStore {
   private readonly db: Executor;
   private readonly cypher: CypherCatalog;
 
+  readonly openSettings: StoreSettings;
+
   constructor(settings: Neo4jStoreOptions) {
     this.cypher = cypherCatalog();
     this.db = new Executor(settings);
+    const { uri, user, password, database } = settings;
+    this.openSettings = { backend: 'neo4j', neo4j: { uri, user, password, ...(database !== undefined && { database }) } };
   }
 
   /** The Neo4j URI (without credentials), for messages. */

@@ -1,0 +1,47 @@
+/**
+ * How the server computes blast radii: the search (and, where the store can be opened from another
+ * thread, the projection build) in the engine pool's worker threads, so the event loop keeps
+ * answering; bounded by the request's time limit, after which the work is really stopped. The last
+ * few answers are kept per graph version, so paging through a large radius does not recompute it.
+ */
+import { normaliseOptions, normaliseSeeds } from '../engine/blast-options.js';
+import { runBlastRadius, type BlastOptions, type BlastRun, type SeedInput } from '../engine/blast-radius.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { EnginePool } from '../workers/engine-pool.js';
+
+/** Answers kept for paging. */
+const KEEP = 4;
+
+export class EngineRuns {
+  private readonly pool: EnginePool;
+  private readonly kept = new Map<string, BlastRun>();
+
+  constructor(
+    private readonly timeoutMs: number,
+    options: { workers?: number } = {},
+  ) {
+    this.pool = new EnginePool({ size: options.workers });
+  }
+
+  async run(store: GraphStore, seeds: readonly SeedInput[], options: BlastOptions): Promise<BlastRun> {
+    // Normalised first: bad input is BAD_INPUT before any work, and equal questions share a key.
+    const key = JSON.stringify([normaliseSeeds(seeds), normaliseOptions(options)]);
+    const version = await store.graphVersion();
+    const kept = this.kept.get(`${version}\n${key}`);
+    if (kept) return kept;
+    const settings = store.openSettings;
+    const run = await runBlastRadius(store, seeds, options, {
+      search: (p, q) => this.pool.search(p, q, this.timeoutMs),
+      // A build outlives the request that started it (the next request finds it done), within reason.
+      ...(settings && { build: () => this.pool.build(settings, store.projectionPath, this.timeoutMs * 10) }),
+    });
+    this.kept.set(`${run.projection.version}\n${key}`, run);
+    while (this.kept.size > KEEP) this.kept.delete(this.kept.keys().next().value!);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    this.kept.clear();
+    await this.pool.close();
+  }
+}

@@ -2,8 +2,9 @@
  * Crash safety of the embedded store, with real processes and kill -9: a child process
  * (fixtures/crash-writer.mjs, running the compiled store) starts one large write and is killed while
  * it holds the write transaction open. Reopened, the store must hold exactly the graph from before
- * (same snapshotId, same counts, a clean SQLite and FTS integrity check) and take new writes. A write
- * the child saw committed must survive the kill.
+ * (same snapshotId, same counts, a clean SQLite and FTS integrity check), give a propagation projection
+ * that says exactly what it holds (the file kept from before the crash, or a rebuild) and take new
+ * writes. A write the child saw committed must survive the kill.
  *
  * The child needs JavaScript: the store's import closure is compiled with tsc into
  * test-artifacts/embedded-build (when its sources are newer than the build), independent of the rest
@@ -20,6 +21,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../server/store/embedded/embedded-store.js';
 import { DB_FILE } from '../../server/store/embedded/schema.js';
 import { batch, edge, node, source } from '../support/batches.js';
+import { currentProjection, forgetProjection } from '../../server/projection/current-projection.js';
+import { stepsOfProjection, stepsOfRecords } from '../support/projection-rows.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BUILD = join(ROOT, 'test-artifacts', 'embedded-build');
@@ -75,6 +78,8 @@ async function consistentStore() {
   const edges = Array.from({ length: 2000 }, (_, i) => edge(`svc:base/s${i}`, 'HOLDS', `cred:base/c${i % 300}`));
   const summary = await store.write(batch(nodes, edges, 'base.yaml'));
   const stats = await store.stats();
+  // A reader built (and kept on disk) the projection of this graph before the writer comes.
+  expect((await currentProjection(store)).origin).toBe('built');
   await store.close();
   expect(stats.snapshotId).toBe(summary.snapshotId);
   return { dir, stats };
@@ -141,6 +146,13 @@ async function reopenAndCheck(dir: string) {
     } finally {
       db.close();
     }
+    // The next reader's projection (loaded from the file written before the crash, or rebuilt) says
+    // exactly what the store holds: a file of another version is never trusted.
+    forgetProjection(store);
+    const { projection } = await currentProjection(store);
+    expect(projection.version).toBe(await store.graphVersion());
+    expect(stepsOfProjection(projection)).toEqual(await stepsOfRecords(store));
+    expect(projection.nodeCount).toBe(stats.totalNodes);
     const after = await store.write(batch([node('svc:after/crash', {}, 'After the crash')], [edge('svc:after/crash', 'HOLDS', 'cred:base/c1')]));
     expect(after.nodes.added).toBe(1);
     expect((await store.search({ text: 'after crash', first: 5 })).map((n) => n.id)).toEqual(['svc:after/crash']);

@@ -12,6 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StoreBackend } from '../../server/store/graph-store.js';
@@ -28,7 +29,14 @@ async function main(): Promise<void> {
     log('starting the local Neo4j (scripts/neo4j start)');
     execFileSync(join(ROOT, 'scripts/neo4j'), ['start'], { stdio: 'inherit' });
   }
-  const results: Record<string, unknown> = { startedAt: new Date().toISOString(), node: process.version, sizes, stores };
+  const results: Record<string, unknown> = {
+    startedAt: new Date().toISOString(),
+    commit: gitCommit(),
+    loadAverageAtStart: loadavg(),
+    node: process.version,
+    sizes,
+    stores,
+  };
   const tables: string[] = [];
   if (only.has('ingest')) {
     const { runIngestBench, ingestBenchTable } = await import('./ingest-bench.js');
@@ -67,11 +75,23 @@ async function main(): Promise<void> {
     tables.push(`### Browser (explorer)\n\n${objectTable(rows as unknown as Array<Record<string, unknown>>)}`);
   }
   results.finishedAt = new Date().toISOString();
+  results.loadAverageAtEnd = loadavg();
   const dir = join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bench-${(results.startedAt as string).replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${tables.join('\n\n')}\n\nsaved ${file}\n`);
+}
+
+/** The checked-out commit (with "+dirty" when the tree has changes), so a result names its code. */
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** A Markdown table of flat records, one column per key of the first. */

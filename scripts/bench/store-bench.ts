@@ -1,14 +1,25 @@
 /**
- * Store and engine benchmark (issue 3): for each store and size, ingest throughput, blast-radius
- * latency (median and p95 over at least 5 seeds that each reach > 10% of the graph), peak RSS, and on
- * the same graph in the same run the hand-written Neo4j query and the in-memory CSR floor.
+ * Store and engine benchmark (issues 3 and 12): for each store and size, in one run on the same
+ * graph: ingest throughput; the propagation projection (build from the store, load from its file,
+ * the graph-version check); a warm blast radius on the projection (search, order, counts and
+ * customers: the compact answer) against the in-memory CSR floor of the same rules; the whole
+ * contract answer with every path and its sources; a cold `blast radius --format table` process; the
+ * hand-written Neo4j query; and peak RSS. Each figure's median over at least 5 seeds that each reach
+ * more than 10% of the graph.
  */
-import { computeBlastRadius } from '../../server/engine/blast-radius.js';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runBlastRadius } from '../../server/engine/blast-radius.js';
+import { buildProjection } from '../../server/projection/build.js';
+import { currentProjection, forgetProjection } from '../../server/projection/current-projection.js';
+import { readProjectionFile, writeProjectionFile } from '../../server/projection/persist.js';
 import type { GraphStore, StoreBackend } from '../../server/store/graph-store.js';
 import { openStore } from '../../server/store/open-store.js';
 import { planSynthetic, SIZES, type SizeName } from '../../seed/synthetic/generate.js';
 import { buildCsr, floorReach, type CsrGraph } from './csr-floor.js';
 import { freshStore } from './fresh-store.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/blast.js', import.meta.url));
 
 export interface StoreBenchRow {
   store: StoreBackend;
@@ -17,13 +28,28 @@ export interface StoreBenchRow {
   edges: number;
   ingestSeconds: number;
   ingestRecordsPerSecond: number;
+  /** buildProjection from the store, cold (no file). */
+  projectionBuildMs: number;
+  /** Loading the projection file (embedded only). */
+  projectionLoadMs: number | 'n/a';
+  projectionMb: number;
+  versionCheckMedianMs: number;
+  /** Warm radius: projection in memory; search, answer order, counts by kind and customers. */
   radiusMedianMs: number;
   radiusP95Ms: number;
-  /** CPU time of the process (all threads) per blast radius: less sensitive to other load. */
+  /** CPU time of the process (all threads) per warm radius: less sensitive to other load. */
   radiusCpuMedianMs: number;
   meanReached: number;
   floorMedianMs: number;
+  /** radius p50 / floor p50. */
+  radiusOverFloor: number;
+  /** The whole contract answer of one seed (every path, sources read from the store). */
+  fullAnswerMs: number;
+  /** A new `blast radius SEED --format table` process (embedded: loads the projection file). */
+  coldCliMs: number;
   naiveCypherMedianMs: number | 'timeout' | 'n/a';
+  /** naive p50 / radius p50 (Neo4j). */
+  naiveOverRadius: number | 'n/a';
   peakRssMb: number;
 }
 
@@ -48,7 +74,6 @@ export async function runStoreBench(opts: { sizes?: SizeName[]; stores?: StoreBa
     const seeds = chooseSeeds(csr, plan.popularVersions);
     log(`[${size}] ${csr.ids.length} nodes, ${csr.targets.length} propagation edges; seeds ${seeds.map((s) => s.id).join(' ')}`);
     floorReach(csr, [seeds[0]!.id]); // warm-up, as for the engine
-    const floorTimes = seeds.map((s) => time(() => floorReach(csr, [s.id])));
     for (const backend of stores) {
       const kept = backend === 'embedded' ? process.env[`BENCH_EMBEDDED_DIR_${size}`] : undefined;
       const { store, cleanup } = kept ? await keptStore(kept) : await freshStore(backend, 'blast-bench-');
@@ -69,21 +94,53 @@ export async function runStoreBench(opts: { sizes?: SizeName[]; stores?: StoreBa
         const ingestSeconds = kept ? NaN : (performance.now() - started) / 1000;
         const stats = await store.stats();
         log(`[${size}/${backend}] ${kept ? 'holds' : 'ingested'} ${stats.totalNodes} nodes + ${stats.totalEdges} edges${kept ? '' : ` in ${ingestSeconds.toFixed(1)} s`}`);
+
+        // The projection: built from the store, written, loaded back; the version check.
+        forgetProjection(store);
+        let t0 = performance.now();
+        const projection = await buildProjection(store);
+        const projectionBuildMs = performance.now() - t0;
+        let projectionLoadMs: number | 'n/a' = 'n/a';
+        if (store.projectionPath) {
+          await writeProjectionFile(store.projectionPath, projection);
+          t0 = performance.now();
+          const loaded = await readProjectionFile(store.projectionPath, projection.version);
+          projectionLoadMs = performance.now() - t0;
+          if (!loaded) throw new Error('the projection file just written did not load');
+        }
+        log(`[${size}/${backend}] projection: ${projection.nodeCount} nodes, ${projection.stepCount} steps, ${mb(projection.buffer.byteLength)} MB, built in ${projectionBuildMs.toFixed(0)} ms`);
+        const versionTimes: number[] = [];
+        for (let i = 0; i < 30; i++) versionTimes.push(await timed(() => store.graphVersion()));
+        await currentProjection(store); // held in memory from here on: warm radii
+
         const radius: number[] = [];
         const radiusCpu: number[] = [];
+        const floorTimes: number[] = [];
         let reached = 0;
-        await computeBlastRadius(store, [{ id: seeds[0]!.id }], {}); // warm-up
+        await warmRadius(store, seeds[0]!.id); // warm-up
         for (const seed of seeds) {
-          const t0 = performance.now();
+          // Side by side: the floor, then the engine, on the same seed.
+          floorTimes.push(time(() => floorReach(csr, [seed.id])));
+          const t = performance.now();
           const cpu0 = process.cpuUsage();
-          const result = await computeBlastRadius(store, [{ id: seed.id }], {});
-          radius.push(performance.now() - t0);
+          const affected = await warmRadius(store, seed.id);
+          radius.push(performance.now() - t);
           const cpu = process.cpuUsage(cpu0);
           radiusCpu.push((cpu.user + cpu.system) / 1000);
-          reached += result.affected.length;
-          log(`[${size}/${backend}]   ${seed.id}: ${result.affected.length} affected (floor ${seed.reach - 1}) in ${radius.at(-1)!.toFixed(0)} ms`);
+          reached += affected;
+          log(`[${size}/${backend}]   ${seed.id}: ${affected} affected (floor ${seed.reach - 1}) in ${radius.at(-1)!.toFixed(0)} ms (floor ${floorTimes.at(-1)!.toFixed(0)} ms)`);
         }
+        t0 = performance.now();
+        const run = await runBlastRadius(store, [{ id: seeds[0]!.id }], {});
+        let bytes = 0;
+        for await (const piece of run.json(store)) bytes += piece.length;
+        const fullAnswerMs = performance.now() - t0;
+        log(`[${size}/${backend}] whole answer of ${seeds[0]!.id}: ${(bytes / 1e6).toFixed(0)} MB of JSON in ${fullAnswerMs.toFixed(0)} ms`);
+        const coldCliMs = coldCli(store, seeds[0]!.id);
+        log(`[${size}/${backend}] cold blast radius --format table: ${coldCliMs.toFixed(0)} ms`);
         const naive = backend === 'neo4j' ? await naiveCypher(store, seeds.map((s) => s.id)) : 'n/a';
+        const radiusP50 = percentile(radius, 50);
+        const floorP50 = percentile(floorTimes, 50);
         rows.push({
           store: backend,
           size,
@@ -91,12 +148,20 @@ export async function runStoreBench(opts: { sizes?: SizeName[]; stores?: StoreBa
           edges: stats.totalEdges,
           ingestSeconds: round(ingestSeconds),
           ingestRecordsPerSecond: Number.isNaN(ingestSeconds) ? NaN : Math.round((stats.totalNodes + stats.totalEdges) / ingestSeconds),
-          radiusMedianMs: round(percentile(radius, 50)),
+          projectionBuildMs: round(projectionBuildMs),
+          projectionLoadMs: typeof projectionLoadMs === 'number' ? round(projectionLoadMs) : projectionLoadMs,
+          projectionMb: mb(projection.buffer.byteLength),
+          versionCheckMedianMs: round(percentile(versionTimes, 50)),
+          radiusMedianMs: round(radiusP50),
           radiusP95Ms: round(percentile(radius, 95)),
           radiusCpuMedianMs: round(percentile(radiusCpu, 50)),
           meanReached: Math.round(reached / seeds.length),
-          floorMedianMs: round(percentile(floorTimes, 50)),
+          floorMedianMs: round(floorP50),
+          radiusOverFloor: round(radiusP50 / floorP50),
+          fullAnswerMs: round(fullAnswerMs),
+          coldCliMs: round(coldCliMs),
           naiveCypherMedianMs: naive,
+          naiveOverRadius: typeof naive === 'number' ? round(naive / radiusP50) : 'n/a',
           peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
         });
       } finally {
@@ -105,6 +170,35 @@ export async function runStoreBench(opts: { sizes?: SizeName[]; stores?: StoreBa
     }
   }
   return rows;
+}
+
+/** A warm radius as a client reads one: the compact answer, its counts by kind and its customers. */
+async function warmRadius(store: GraphStore, seed: string): Promise<number> {
+  const run = await runBlastRadius(store, [{ id: seed }], {});
+  run.countsByKind();
+  run.customerRefs();
+  return run.affectedCount;
+}
+
+/** Wall time of a new CLI process printing the table (stdout discarded). */
+function coldCli(store: GraphStore, seed: string): number {
+  const s = store.openSettings!;
+  const env: NodeJS.ProcessEnv = { ...process.env, BLAST_STORE: s.backend };
+  if (s.backend === 'embedded') env.BLAST_DATA_DIR = s.dataDir;
+  else Object.assign(env, { NEO4J_URI: s.neo4j!.uri, NEO4J_USER: s.neo4j!.user, NEO4J_PASSWORD: s.neo4j!.password });
+  const t0 = performance.now();
+  execFileSync(process.execPath, [BIN, 'radius', seed, '--format', 'table'], { env, stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
+  return performance.now() - t0;
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+function mb(bytes: number): number {
+  return Math.round(bytes / 1048576);
 }
 
 /** Seeds among the popular versions whose floor reach is over 10% of the graph; at least 5. */
@@ -153,11 +247,12 @@ function round(n: number): number {
 }
 
 export function storeBenchTable(rows: StoreBenchRow[]): string {
-  const head = '| store | size | nodes | edges | ingest s | ingest rec/s | radius p50 ms | radius p95 ms | radius CPU p50 ms | reached | floor p50 ms | naive Cypher p50 ms | peak RSS MB |';
-  const sep = '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const head =
+    '| store | size | nodes | edges | ingest s | ingest rec/s | projection build ms | load ms | MB | version check ms | radius p50 ms | p95 ms | CPU p50 ms | reached | floor p50 ms | radius / floor | whole answer ms | cold CLI ms | naive Cypher p50 ms | naive / radius | peak RSS MB |';
+  const sep = '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const lines = rows.map(
     (r) =>
-      `| ${r.store} | ${r.size} | ${r.nodes} | ${r.edges} | ${r.ingestSeconds} | ${r.ingestRecordsPerSecond} | ${r.radiusMedianMs} | ${r.radiusP95Ms} | ${r.radiusCpuMedianMs} | ${r.meanReached} | ${r.floorMedianMs} | ${r.naiveCypherMedianMs} | ${r.peakRssMb} |`,
+      `| ${r.store} | ${r.size} | ${r.nodes} | ${r.edges} | ${r.ingestSeconds} | ${r.ingestRecordsPerSecond} | ${r.projectionBuildMs} | ${r.projectionLoadMs} | ${r.projectionMb} | ${r.versionCheckMedianMs} | ${r.radiusMedianMs} | ${r.radiusP95Ms} | ${r.radiusCpuMedianMs} | ${r.meanReached} | ${r.floorMedianMs} | ${r.radiusOverFloor} | ${r.fullAnswerMs} | ${r.coldCliMs} | ${r.naiveCypherMedianMs} | ${r.naiveOverRadius} | ${r.peakRssMb} |`,
   );
   return [head, sep, ...lines].join('\n');
 }

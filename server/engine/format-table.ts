@@ -82,7 +82,9 @@ function deadline(first: string | null, hours: unknown): string {
 }
 
 function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // A loop, not Math.max(...rows): a radius of a million rows would overflow the call stack.
+  const widths = header.map((h) => h.length);
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   const line = (cells: string[]) =>
     `  ${cells
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))

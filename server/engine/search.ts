@@ -81,115 +81,148 @@ const CONFIRMED = CONFIDENCE_RANK.confirmed;
 const CHECK_EVERY = 16_384;
 
 export function searchProjection(p: Projection, q: SearchQuery, shouldStop?: () => boolean): SearchResult {
-  const n = p.nodeCount;
-  const c = p.c;
-  const { far, stepKind, access, stepStart, kind, publishedAt } = c;
-  const maxHops = q.maxHops;
-  const withinHops = (h: number) => maxHops === null || h <= maxHops;
+  return new Search(p, q).run(shouldStop);
+}
 
-  const arrival = new Float64Array(n);
-  const hops = new Int32Array(n);
-  const prev = new Int32Array(n);
-  const base = new Int32Array(n);
-  const step1 = new Int32Array(n);
-  const step2 = new Int32Array(n);
-  const arrival1 = new Float64Array(n);
-  const rank = new Int8Array(n);
+/**
+ * One search. A class rather than closures made per call: V8 then sees the same functions on every
+ * search (closures created per call are new call targets each time, and the optimised search was
+ * thrown away on every call).
+ */
+class Search {
+  private readonly c: Projection['c'];
+  private readonly maxHops: number;
+  readonly arrival: Float64Array;
+  readonly hops: Int32Array;
+  readonly prev: Int32Array;
+  readonly base: Int32Array;
+  readonly step1: Int32Array;
+  readonly step2: Int32Array;
+  readonly arrival1: Float64Array;
+  readonly rank: Int8Array;
   /** 0 never offered, 1 tentative, 2 final. */
-  const state = new Uint8Array(n);
-  const order: number[] = [];
+  private readonly state: Uint8Array;
+  private readonly order: number[] = [];
+  private readonly filter: StepFilter;
+  private readonly queue = new ArrivalQueue();
 
-  const filter = new StepFilter(p, q);
-  const usable = (u: number, s: number) => filter.usable(u, s);
+  constructor(
+    private readonly p: Projection,
+    private readonly q: SearchQuery,
+  ) {
+    const n = p.nodeCount;
+    this.c = p.c;
+    this.maxHops = q.maxHops ?? Infinity;
+    this.arrival = new Float64Array(n);
+    this.hops = new Int32Array(n);
+    this.prev = new Int32Array(n);
+    this.base = new Int32Array(n);
+    this.step1 = new Int32Array(n);
+    this.step2 = new Int32Array(n);
+    this.arrival1 = new Float64Array(n);
+    this.rank = new Int8Array(n);
+    this.state = new Uint8Array(n);
+    this.filter = new StepFilter(p, q);
+  }
 
-  // The crossed edges' keys: the technical last tie-break, only computed on a full tie.
-  const keyOf = (from: number, s: number) => stepEdgeKey(p.id(from), stepKind[s]!, p.id(far[s]!), access[s]!);
-  const tieOf = (pv: number, b: number, s1: number, s2: number): string => {
-    if (s1 < 0) return '';
-    const from1 = b >= 0 ? b : pv;
-    return s2 < 0 ? keyOf(from1, s1) : `${keyOf(pv, s2)}\n${keyOf(from1, s1)}`;
-  };
+  run(shouldStop?: () => boolean): SearchResult {
+    const { far, stepKind, stepStart, kind } = this.c;
+    const { arrival, hops, rank, state, filter, queue, order, maxHops } = this;
+    for (const s of this.q.seeds) {
+      this.offer(s.node, s.at, 0, -1, -1, -1, -1, s.at, CONFIRMED);
+      // A compromised Package (say, a hijacked project): every version published while it was, from
+      // the seed's start until the package's containedAt (in the VERSION_OF step's bounds).
+      if (kind[s.node] === PACKAGE && 1 <= maxHops) this.offerVersions(s.node, s.at, Infinity, 1, -1, -1, CONFIRMED);
+    }
+    let pops = 0;
+    for (let u = queue.pop(); u !== undefined; u = queue.pop()) {
+      if (state[u] === 2) continue;
+      if (shouldStop && ++pops % CHECK_EVERY === 0 && shouldStop()) throw new BlastError('TIMEOUT', 'the blast radius was stopped before it finished');
+      state[u] = 2;
+      order.push(u);
+      const h = hops[u]! + 1;
+      if (h > maxHops) continue;
+      const t = arrival[u]!;
+      const ru = rank[u]!;
+      for (let s = stepStart[u]!, end = stepStart[u + 1]!; s < end; s++) {
+        if (stepKind[s] === VERSION_OF || !filter.usable(u, s)) continue; // VERSION_OF: only by the publish rule
+        const lower = filter.lower;
+        const upper = filter.upper;
+        const at = t > lower ? t : lower;
+        if (at > upper) continue;
+        const v = far[s]!;
+        const r = filter.rank < ru ? filter.rank : ru;
+        this.offer(v, at, h, u, u, s, -1, at, r);
+        if (stepKind[s] !== GRANTS || kind[v] !== PACKAGE || h + 1 > maxHops) continue;
+        // Publish rule: versions of P published inside this credential's window.
+        this.offerVersions(v, at, upper, h + 1, u, s, r);
+      }
+    }
+    const reached = new Uint8Array(this.p.nodeCount);
+    for (const v of order) reached[v] = 1;
+    const { prev, base, step1, step2, arrival1 } = this;
+    return { order: Int32Array.from(order), reached, arrival, hops, prev, base, step1, step2, arrival1, rank };
+  }
 
-  const queue = new ArrivalQueue();
-  const offer = (v: number, at: number, h: number, pv: number, b: number, s1: number, s2: number, at1: number, r: number): void => {
-    const st = state[v]!;
+  /** Offers v a label; it replaces v's tentative one only when smaller. */
+  private offer(v: number, at: number, h: number, pv: number, b: number, s1: number, s2: number, at1: number, r: number): void {
+    const st = this.state[v]!;
     if (st === 2) return;
     if (st === 1) {
-      // Keep the current label unless the new one is smaller.
-      const ca = arrival[v]!;
+      const ca = this.arrival[v]!;
       if (at !== ca) {
         if (at > ca) return;
-      } else if (h !== hops[v]) {
-        if (h > hops[v]!) return;
+      } else if (h !== this.hops[v]) {
+        if (h > this.hops[v]!) return;
       } else {
         // No previous node (-1, a seed's own label) sorts before every id; numbers rank ids.
-        const cp = prev[v]!;
+        const cp = this.prev[v]!;
         if (pv !== cp) {
           if (pv > cp) return;
-        } else {
-          const tn = tieOf(pv, b, s1, s2);
-          const tc = tieOf(cp, base[v]!, step1[v]!, step2[v]!);
-          if (!(tn < tc)) return;
+        } else if (!(this.tieOf(pv, b, s1, s2) < this.tieOf(cp, this.base[v]!, this.step1[v]!, this.step2[v]!))) {
+          return;
         }
       }
     }
-    state[v] = 1;
-    arrival[v] = at;
-    hops[v] = h;
-    prev[v] = pv;
-    base[v] = b;
-    step1[v] = s1;
-    step2[v] = s2;
-    arrival1[v] = at1;
-    rank[v] = r;
-    queue.push(v, at, h);
-  };
+    this.state[v] = 1;
+    this.arrival[v] = at;
+    this.hops[v] = h;
+    this.prev[v] = pv;
+    this.base[v] = b;
+    this.step1[v] = s1;
+    this.step2[v] = s2;
+    this.arrival1[v] = at1;
+    this.rank[v] = r;
+    this.queue.push(v, at, h);
+  }
 
-  /** Offers the versions of package P reached through step s1 out of `from` at `at`, up to `until`. */
-  const offerVersions = (pkg: number, at: number, until: number, h: number, from: number, b: number, s1: number, r1: number): void => {
+  /**
+   * Offers the versions of package `pkg` reached at `at` (up to `until`) with `h` hops: through step
+   * s1 out of `b` (the publish rule), or (s1 = -1) as a seed Package's own versions.
+   */
+  private offerVersions(pkg: number, at: number, until: number, h: number, b: number, s1: number, r1: number): void {
+    const { far, stepKind, stepStart, publishedAt } = this.c;
+    const filter = this.filter;
     for (let vs = stepStart[pkg]!, end = stepStart[pkg + 1]!; vs < end; vs++) {
-      if (stepKind[vs] !== VERSION_OF || !usable(pkg, vs)) continue;
+      if (stepKind[vs] !== VERSION_OF || !filter.usable(pkg, vs)) continue;
       const pub = publishedAt[far[vs]!]!;
       if (pub < at || pub > until) continue;
-      if (s1 < 0) offer(far[vs]!, pub, h, pkg, -1, vs, -1, pub, filter.rank);
-      else offer(far[vs]!, pub, h, pkg, b, s1, vs, at, Math.min(r1, filter.rank));
-    }
-  };
-
-  for (const s of q.seeds) {
-    offer(s.node, s.at, 0, -1, -1, -1, -1, s.at, CONFIRMED);
-    // A compromised Package (say, a hijacked project): every version published while it was, from
-    // the seed's start until the package's containedAt (in the VERSION_OF step's bounds).
-    if (kind[s.node] === PACKAGE && withinHops(1)) offerVersions(s.node, s.at, Infinity, 1, s.node, -1, -1, CONFIRMED);
-  }
-
-  let pops = 0;
-  for (let u = queue.pop(); u !== undefined; u = queue.pop()) {
-    if (state[u] === 2) continue;
-    if (shouldStop && ++pops % CHECK_EVERY === 0 && shouldStop()) throw new BlastError('TIMEOUT', 'the blast radius was stopped before it finished');
-    state[u] = 2;
-    order.push(u);
-    const h = hops[u]! + 1;
-    if (!withinHops(h)) continue;
-    const t = arrival[u]!;
-    const ru = rank[u]!;
-    for (let s = stepStart[u]!, end = stepStart[u + 1]!; s < end; s++) {
-      if (stepKind[s] === VERSION_OF || !usable(u, s)) continue; // VERSION_OF: only by the publish rule
-      const { lower, upper } = filter;
-      const at = t > lower ? t : lower;
-      if (at > upper) continue;
-      const v = far[s]!;
-      const r = filter.rank < ru ? filter.rank : ru;
-      offer(v, at, h, u, u, s, -1, at, r);
-      if (stepKind[s] !== GRANTS || kind[v] !== PACKAGE || !withinHops(h + 1)) continue;
-      // Publish rule: versions of P published inside this credential's window.
-      offerVersions(v, at, upper, h + 1, u, u, s, r);
+      if (s1 < 0) this.offer(far[vs]!, pub, h, pkg, -1, vs, -1, pub, filter.rank);
+      else this.offer(far[vs]!, pub, h, pkg, b, s1, vs, at, Math.min(r1, filter.rank));
     }
   }
 
-  const reached = new Uint8Array(n);
-  for (const v of order) reached[v] = 1;
-  return { order: Int32Array.from(order), reached, arrival, hops, prev, base, step1, step2, arrival1, rank };
+  /** The crossed edges' keys: the technical last tie-break, only computed on a full tie. */
+  private tieOf(pv: number, b: number, s1: number, s2: number): string {
+    if (s1 < 0) return '';
+    const from1 = b >= 0 ? b : pv;
+    return s2 < 0 ? this.keyOf(from1, s1) : `${this.keyOf(pv, s2)}\n${this.keyOf(from1, s1)}`;
+  }
+
+  private keyOf(from: number, s: number): string {
+    const c = this.c;
+    return stepEdgeKey(this.p.id(from), c.stepKind[s]!, this.p.id(c.far[s]!), c.access[s]!);
+  }
 }
 
 /**
@@ -204,6 +237,8 @@ export class StepFilter {
   private readonly allowed = new Uint8Array(32);
   private readonly asOf: number;
   private readonly contained: Map<number, number>;
+  private readonly hasContained: boolean;
+  private readonly hasAsOf: boolean;
 
   constructor(
     private readonly p: Projection,
@@ -212,16 +247,18 @@ export class StepFilter {
     for (const k of q.edgeKinds) this.allowed[k] = 1;
     this.asOf = q.asOf ?? Infinity;
     this.contained = new Map(q.contained);
+    this.hasContained = this.contained.size > 0;
+    this.hasAsOf = q.asOf !== null;
   }
 
   /** Whether node v is hidden by asOf. */
   hidden(v: number): boolean {
-    return this.q.asOf !== null && !(this.p.c.ingestedAt[v]! <= this.asOf);
+    return this.hasAsOf && !(this.p.c.ingestedAt[v]! <= this.asOf);
   }
 
   containedAt(u: number): number {
     const own = this.p.c.containedAt[u]!;
-    return this.contained.size === 0 ? own : Math.min(own, this.contained.get(u) ?? Infinity);
+    return this.hasContained ? Math.min(own, this.contained.get(u) ?? Infinity) : own;
   }
 
   usable(u: number, s: number): boolean {

@@ -84,8 +84,12 @@ export class ProjectionBuilder implements ProjectionSink {
     let order: Int32Array | null = null;
     for (let i = 1; i < n; i++) {
       if (!(this.ids[i - 1]! < this.ids[i]!)) {
-        const ids = this.ids;
-        order = Int32Array.from({ length: n }, (_, j) => j).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+        // The native sort of strings (code-unit order) is several times faster than a comparator
+        // over indexes; each id's stream position is then found by one Map hit.
+        const position = new Map<string, number>();
+        this.ids.forEach((id, j) => position.set(id, j));
+        const sorted = [...this.ids].sort();
+        order = Int32Array.from(sorted, (id) => position.get(id)!);
         break;
       }
     }

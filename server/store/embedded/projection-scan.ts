@@ -32,6 +32,9 @@ export function readProjection(db: Database.Database, sink: ProjectionSink): { v
        FROM nodes WHERE rowid > ? ORDER BY rowid LIMIT ${SCAN_CHUNK}`,
     )
     .raw(true);
+  // Edges name their ends by id: each id's rowid, from this scan (a Map hit is far cheaper than a
+  // primary-key lookup per edge end in SQL).
+  const refOf = new Map<string, number>();
   for (let after = Number.MIN_SAFE_INTEGER; ; ) {
     const rows = nodeScan.all(after) as unknown[][];
     if (rows.length === 0) break;
@@ -40,6 +43,7 @@ export function readProjection(db: Database.Database, sink: ProjectionSink): { v
       if ((r[2] as number) < 0) throw new BlastError('INTERNAL', `node ${String(r[1])} has an unknown kind`);
       b.ref[i] = r[0] as number;
       b.id[i] = r[1] as string;
+      refOf.set(r[1] as string, r[0] as number);
       b.kind[i] = r[2] as number;
       b.name[i] = r[3] as string;
       b.firstIngestedAt[i] = timeMs(r[4] as string);
@@ -49,14 +53,12 @@ export function readProjection(db: Database.Database, sink: ProjectionSink): { v
     sink.nodes(b);
     after = rows[rows.length - 1]![0] as number;
   }
-  // Endpoints as node rowids, found through the primary-key index: refs, like the nodes'.
   const edgeScan = db
     .prepare(
-      `SELECT e.rowid, s.rowid, d.rowid, ${caseOf('e.kind', EDGE_KINDS)}, ${caseOf('e.access', ACCESS_LEVELS, 1)},
-         ${caseOf('e.confidence', CONFIDENCES, 1)}, e.since, e.until, e.first_ingested_at
-       FROM edges e JOIN nodes s ON s.id = e.src JOIN nodes d ON d.id = e.dst
-       WHERE e.rowid > ? AND e.kind IN (${PROPAGATING.map((k) => `'${k}'`).join(', ')})
-       ORDER BY e.rowid LIMIT ${SCAN_CHUNK}`,
+      `SELECT rowid, src, dst, ${caseOf('kind', EDGE_KINDS)}, ${caseOf('access', ACCESS_LEVELS, 1)},
+         ${caseOf('confidence', CONFIDENCES, 1)}, since, until, first_ingested_at
+       FROM edges WHERE rowid > ? AND kind IN (${PROPAGATING.map((k) => `'${k}'`).join(', ')})
+       ORDER BY rowid LIMIT ${SCAN_CHUNK}`,
     )
     .raw(true);
   // Edge times repeat a lot (one ingest, one instant): parse each distinct text once.
@@ -78,9 +80,12 @@ export function readProjection(db: Database.Database, sink: ProjectionSink): { v
       if ((r[3] as number) < 0 || (r[4] as number) < 0 || (r[5] as number) < 0) {
         throw new BlastError('INTERNAL', `edge ${String(r[0])} has an unknown kind, access or confidence`);
       }
+      const src = refOf.get(r[1] as string);
+      const dst = refOf.get(r[2] as string);
+      if (src === undefined || dst === undefined) throw new BlastError('INTERNAL', `edge ${String(r[0])} points at a node that is not stored`);
       b.ref[i] = r[0] as number;
-      b.src[i] = r[1] as number;
-      b.dst[i] = r[2] as number;
+      b.src[i] = src;
+      b.dst[i] = dst;
       b.kind[i] = r[3] as number;
       b.access[i] = r[4] as number;
       b.confidence[i] = r[5] as number;

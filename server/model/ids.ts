@@ -5,6 +5,7 @@
  */
 import { PackageURL } from 'packageurl-js';
 import { badInput } from './errors.js';
+import { secretInValue } from './secrets.js';
 import { ID_PREFIX, type NodeKind } from './kinds.js';
 
 const MAX_ID_LENGTH = 512;
@@ -133,8 +134,12 @@ function parsePurl(text: string, input?: string, location?: string): PackageURL 
   }
 }
 
-/** A short, printable rendering of untrusted text for error messages. */
+/**
+ * A short, printable rendering of untrusted text for error messages. A text that holds a secret is
+ * not shown at all (an error must never echo one).
+ */
 export function printable(text: string, max = 80): string {
+  if (secretInValue(text) !== null) return '<a value that looks like a secret>';
   const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

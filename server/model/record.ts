@@ -7,7 +7,7 @@ import { createHash, hash as oneShotHash } from 'node:crypto';
 import { BlastError, badInput } from './errors.js';
 import { packageIdOf, parseId, printable } from './ids.js';
 import { CONFIDENCES, ACCESS_LEVELS, EDGE_ENDPOINTS, isEdgeKind, isNodeKind, type NodeKind } from './kinds.js';
-import { findSecret } from './secrets.js';
+import { findSecret, refuseSecretIn } from './secrets.js';
 import { normalizeTime } from './time.js';
 import type { CountSummary, EdgeInput, GraphBatch, GraphEdge, GraphNode, Json, NodeInput, Props, Source } from './types.js';
 
@@ -68,7 +68,9 @@ export function completeBatch(batch: GraphBatch): GraphBatch {
     edges.set(key, prev ? { ...prev, ...definedOnly(e), sources: unionSources(prev.sources, e.sources) } : e);
   });
   const stub = (id: string, sources: Source[]) => {
-    if (!nodes.has(id)) nodes.set(id, { id, kind: parseId(id).kind, sources, stub: true });
+    if (nodes.has(id)) return;
+    refuseSecretIn(id, batch.input, '/edges');
+    nodes.set(id, { id, kind: parseId(id).kind, sources, stub: true });
   };
   for (const e of edges.values()) {
     stub(e.from, e.sources);
@@ -109,7 +111,7 @@ function validateNode(n: NodeInput, input: string, pointer: string, checked: Set
     }
   }
   checkJson(props, input, `${pointer}/props`);
-  const secret = findSecret({ name: n.name ?? '', props });
+  const secret = findSecret({ id: n.id, name: n.name ?? '', props });
   if (secret) throw new BlastError('SECRET_REFUSED', `refused: ${secret.reason}; store credential metadata only`, { input, location: `${pointer}${secret.pointer}` });
   validateSources(n.sources, input, `${pointer}/sources`, checked);
 }
@@ -149,6 +151,8 @@ function validateSources(sources: Source[], input: string, pointer: string, chec
     if (typeof s.source !== 'string' || !/^[0-9a-f]{64}$/.test(s.sha256) || !isCanonicalTime(s.ingestedAt)) {
       throw badInput('a source needs a name, a SHA-256 and a canonical ingestedAt', input, `${pointer}/${i}`);
     }
+    refuseSecretIn(s.source, input, `${pointer}/${i}/source`);
+    if (typeof s.pointer === 'string') refuseSecretIn(s.pointer, input, `${pointer}/${i}/pointer`);
   });
   checked.add(sources);
 }

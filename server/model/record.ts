@@ -7,6 +7,7 @@ import { createHash, hash as oneShotHash } from 'node:crypto';
 import { BlastError, badInput } from './errors.js';
 import { packageIdOf, parseId, printable } from './ids.js';
 import { CONFIDENCES, ACCESS_LEVELS, EDGE_ENDPOINTS, isEdgeKind, isNodeKind, type NodeKind } from './kinds.js';
+import { checkNodeValues } from './node-values.js';
 import { findSecret, refuseSecretIn } from './secrets.js';
 import { normalizeTime } from './time.js';
 import type { CountSummary, EdgeInput, GraphBatch, GraphEdge, GraphNode, Json, NodeInput, Props, Source } from './types.js';
@@ -111,6 +112,7 @@ function validateNode(n: NodeInput, input: string, pointer: string, checked: Set
     }
   }
   checkJson(props, input, `${pointer}/props`);
+  checkNodeValues(n.name, props, input, pointer);
   const secret = findSecret({ id: n.id, name: n.name ?? '', props });
   if (secret) throw new BlastError('SECRET_REFUSED', `refused: ${secret.reason}; store credential metadata only`, { input, location: `${pointer}${secret.pointer}` });
   validateSources(n.sources, input, `${pointer}/sources`, checked);

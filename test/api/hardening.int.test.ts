@@ -112,6 +112,27 @@ describe.each(STORES)('hardening: $backend', (adapter) => {
     });
   });
 
+  it('lookalike ids, lone surrogates, "huge" sizes and bare dates are BAD_INPUT naming the file; names show hidden characters escaped (items 5, 6)', async () => {
+    const t = await inProcess(makeApp(store));
+    const ingest = (content: string) => gql(t.fetch, t.base, `mutation ($c: String!) { ingest(input: { name: "inv.yaml", content: $c }) { format } }`, { c: content });
+    const before = (await store.stats()).snapshotId;
+    for (const [content, location] of [
+      ['version: 1\nservices:\n  - id: "svc:labelwise/labeling\\u200B-api"\n', 'line 3'],
+      ['version: 1\nservices:\n  - id: "svc:labelwise/\\uD800x"\n', 'line 3'],
+      ['version: 1\ndatasets:\n  - id: ds:acme/logs\n    sizeBytes: huge\n', '/nodes/0/props/sizeBytes'],
+      ['version: 1\ncredentials:\n  - id: cred:acme/k\n    createdAt: 2026-03-24\n', 'line 4'],
+    ] as const) {
+      const r = await ingest(content);
+      expect(errorCode(r), content).toBe('BAD_INPUT');
+      expect(r.body.errors![0]!.extensions).toMatchObject({ input: 'inv.yaml', location });
+    }
+    expect((await store.stats()).snapshotId).toBe(before);
+    const ok = await ingest('version: 1\nservices:\n  - id: svc:acme/zw-name\n    name: "Labeling\\u200B API"\n');
+    expect(ok.body.errors).toBeUndefined();
+    const shown = await gql(t.fetch, t.base, '{ node(id: "svc:acme/zw-name") { name } }');
+    expect(shown.body.data?.node?.name).toBe('Labeling\\u{200B} API');
+  });
+
   it('the CLI prints one line naming the file, the problem and BAD_INPUT (item 7)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'blast-hostile-'));
     const saved = process.env.BLAST_DATA_DIR;

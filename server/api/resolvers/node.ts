@@ -1,5 +1,6 @@
 /** `node`, `nodes` (Relay connection), and the fields of Node and Edge. */
 import { BlastError } from '../../model/errors.js';
+import { escapeInvisible } from '../../model/ids.js';
 import type { EdgeKind, NodeKind } from '../../model/kinds.js';
 import type { StoredEdge, StoredNode } from '../../model/record.js';
 import type { ApiContext } from '../context.js';
@@ -60,6 +61,9 @@ export const nodeResolvers = {
     totalCount: (page: NodePage, _: unknown, ctx: ApiContext) => ctx.store.countNodes(page.kind),
   },
   Node: {
+    // Zero-width and bidi control characters are kept as given but shown escaped (`\u{200B}`), so a
+    // lookalike name cannot pass for another.
+    name: (node: StoredNode) => escapeInvisible(node.name),
     compromisedAt: (node: StoredNode) => timeProp(node, 'compromisedAt'),
     containedAt: (node: StoredNode) => timeProp(node, 'containedAt'),
     edges: async (node: StoredNode, args: { direction: string; kinds?: EdgeKind[] | null; first?: number | null }, ctx: ApiContext) => {

@@ -28,6 +28,7 @@ import { resolveLimits, type ApiLimits } from './limits.js';
 import { LOOPBACK_HOSTS, useAllowedHosts } from './loopback-hosts.js';
 import { packageRoot } from './package-root.js';
 import { useRequireToken } from './require-token.js';
+import { useResultSizeLimit } from './result-size.js';
 import { buildSchema } from './schema.js';
 import { useSecurityHeaders } from './security-headers.js';
 import { useStaticFiles } from './static-files.js';
@@ -125,6 +126,7 @@ export function createApp(options: AppOptions): App {
     useRequireToken(tokens, { graphiql: !production }),
     useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
     useArmor(limits, production),
+    useResultSizeLimit(limits),
     useExecutionTimeout(limits.requestTimeoutMs),
   ];
   if (production) {

@@ -25,7 +25,7 @@ const B64 = '[A-Za-z0-9+/]';
 export const SECRET_RULES: readonly SecretRule[] = [
   // Cloud providers
   { name: 'AWS access key id', pattern: /\b(AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/, docs: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids' },
-  { name: 'AWS secret access key', pattern: /aws.{0,20}['"=:\s][0-9a-zA-Z/+]{40}(?![0-9a-zA-Z/+])/i, docs: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html' },
+  { name: 'AWS secret access key', pattern: /aws.{0,20}['"=:\s][0-9a-zA-Z/+]{40}\b/i, docs: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html' },
   { name: 'Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}/, docs: 'https://cloud.google.com/docs/authentication/api-keys' },
   { name: 'Google OAuth client secret', pattern: /\bGOCSPX-[0-9A-Za-z_-]{28}/, docs: 'https://developers.google.com/identity/protocols/oauth2' },
   { name: 'Azure storage account key', pattern: /AccountKey=[A-Za-z0-9+/]{86}==/, docs: 'https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string' },

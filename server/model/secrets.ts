@@ -226,10 +226,14 @@ export function findSecret(value: unknown, pointer = ''): SecretHit | null {
   return null;
 }
 
-/** Under a secret key: a string that is not a reference; a number only under a key that can mean nothing else. */
+/**
+ * Under a secret key: a string that is not a reference. Under a key that can mean nothing else (the
+ * first version's list: `password`, `token`, `private_key`, …), any value but null, '' and booleans,
+ * as before: numbers, lists and mappings too.
+ */
 function holdsValue(key: string, child: unknown): boolean {
   if (typeof child === 'string') return child.trim() !== '' && !isSecretReference(child);
-  return typeof child === 'number' && VALUE_ONLY_KEYS.test(key);
+  return child !== null && child !== undefined && typeof child !== 'boolean' && VALUE_ONLY_KEYS.test(key);
 }
 
 /** Keys refused with any non-empty value since the first version of these rules (numbers too). */

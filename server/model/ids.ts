@@ -4,7 +4,7 @@
  * dropped from the id (they describe a download, not the version). Other kinds use a prefix.
  */
 import { PackageURL } from 'packageurl-js';
-import { badInput } from './errors.js';
+import { BlastError, badInput } from './errors.js';
 import { secretInValue } from './secrets.js';
 import { ID_PREFIX, type NodeKind } from './kinds.js';
 
@@ -104,6 +104,9 @@ function parseIdText(raw: string, input?: string, location?: string): ParsedId {
   const text = raw.trim();
   if (text.length > MAX_ID_LENGTH) throw badInput(`id is longer than ${MAX_ID_LENGTH} characters`, input, location);
   checkIdText(text, input, location);
+  // Ids are stored and shown everywhere: one that holds a secret is refused (checked once per id).
+  const secret = secretInValue(text);
+  if (secret) throw new BlastError('SECRET_REFUSED', `refused: an id ${secret}; store credential metadata only`, { input, location });
   if (text.startsWith('pkg:')) {
     const purl = parsePurl(text, input, location);
     // Percent-encoding hides the same characters: check the decoded parts too.

@@ -69,9 +69,7 @@ export function completeBatch(batch: GraphBatch): GraphBatch {
     edges.set(key, prev ? { ...prev, ...definedOnly(e), sources: unionSources(prev.sources, e.sources) } : e);
   });
   const stub = (id: string, sources: Source[]) => {
-    if (nodes.has(id)) return;
-    refuseSecretIn(id, batch.input, '/edges');
-    nodes.set(id, { id, kind: parseId(id).kind, sources, stub: true });
+    if (!nodes.has(id)) nodes.set(id, { id, kind: parseId(id).kind, sources, stub: true });
   };
   for (const e of edges.values()) {
     stub(e.from, e.sources);
@@ -113,7 +111,7 @@ function validateNode(n: NodeInput, input: string, pointer: string, checked: Set
   }
   checkJson(props, input, `${pointer}/props`);
   checkNodeValues(n.name, props, input, pointer);
-  const secret = findSecret({ id: n.id, name: n.name ?? '', props });
+  const secret = findSecret({ name: n.name ?? '', props });
   if (secret) throw new BlastError('SECRET_REFUSED', `refused: ${secret.reason}; store credential metadata only`, { input, location: `${pointer}${secret.pointer}` });
   validateSources(n.sources, input, `${pointer}/sources`, checked);
 }

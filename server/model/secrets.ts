@@ -50,6 +50,9 @@ const URL_USERINFO = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,31}:\/\/[^/\s:@]{0,256}
 const ASSIGNMENT = /(?:^|[\s;,{(["'])(?:export\s+)?["']?([A-Za-z][A-Za-z0-9_.-]{0,63})["']?(?:[ \t]*=[ \t]*|[ \t]*:[ \t]+)["']?([^\s"',;]+)/g;
 
 const MIN_ENTROPY_TOKEN = 32;
+const COLON_SPACE = /:[ \t]/;
+/** Shorter keys are names, not tokens: no provider format, PEM header or JWT fits in 16 characters. */
+const MIN_KEY_SHAPE = 16;
 
 /**
  * Public material is random too and may be stored: base64 DER of an X.509 certificate or a
@@ -69,6 +72,17 @@ function keyWords(key: string): string[] {
 
 /** Returns why a key is a secret-value key, or null. Metadata keys (`tokenType`, `createdAt`) are not. */
 export function secretKey(key: string): string | null {
+  // Records repeat the same few keys millions of times: remember the answer per key.
+  const known = KEY_VERDICTS.get(key);
+  if (known !== undefined) return known;
+  const verdict = secretKeyOf(key);
+  if (KEY_VERDICTS.size >= 10_000) KEY_VERDICTS.clear();
+  KEY_VERDICTS.set(key, verdict);
+  return verdict;
+}
+const KEY_VERDICTS = new Map<string, string | null>();
+
+function secretKeyOf(key: string): string | null {
   if (key.length > 128) return null;
   const words = keyWords(key);
   if (words.length === 0) return null;
@@ -104,9 +118,10 @@ function shapeIn(text: string, decode: boolean): string | null {
   if (ANY_SECRET_RULE.test(text)) {
     for (const { name, pattern } of SECRET_RULES) if (pattern.test(text)) return name;
   }
-  const url = URL_USERINFO.exec(text);
+  // Cheap tests first: most strings are ids and names (`svc:acme/api` has a colon but no `: `).
+  const url = text.includes('://') ? URL_USERINFO.exec(text) : null;
   if (url && !isSecretReference(url[1]!) && !/^\*+$/.test(url[1]!)) return 'URL with a password in it';
-  if (text.length >= 3 && (text.includes('=') || text.includes(':'))) {
+  if (text.length >= 3 && (text.includes('=') || COLON_SPACE.test(text))) {
     const assigned = secretAssignment(text);
     if (assigned) return assigned;
   }
@@ -191,37 +206,48 @@ export interface SecretHit {
  * so hostile nesting cannot overflow the stack.
  */
 export function findSecret(value: unknown, pointer = ''): SecretHit | null {
-  const stack: Array<{ value: unknown; pointer: string }> = [{ value, pointer }];
+  // Pointers are built only for a hit: each item knows its parent and key.
+  interface Item {
+    value: unknown;
+    parent: Item | null;
+    key: string;
+  }
+  const pointerOf = (item: Item): string => {
+    const keys: string[] = [];
+    for (let i: Item | null = item; i !== null && i.parent !== null; i = i.parent) keys.push(`/${escapePointer(i.key)}`);
+    return pointer + keys.reverse().join('') || '/';
+  };
+  const stack: Item[] = [{ value, parent: null, key: '' }];
   while (stack.length > 0) {
     const item = stack.pop()!;
     const v = item.value;
     if (typeof v === 'string') {
       const reason = secretInValue(v);
-      if (reason) return { pointer: item.pointer || '/', reason };
+      if (reason) return { pointer: pointerOf(item), reason };
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
-    const children: Array<{ value: unknown; pointer: string }> = [];
+    const start = stack.length;
     if (Array.isArray(v)) {
       // A PEM key (or a .env file) given as a list of lines: the lines together.
       if (v.length > 1 && v.every((x) => typeof x === 'string')) {
         const reason = secretInValue((v as string[]).join('\n'));
-        if (reason) return { pointer: item.pointer || '/', reason };
+        if (reason) return { pointer: pointerOf(item), reason };
       }
-      v.forEach((child, i) => children.push({ value: child, pointer: `${item.pointer}/${i}` }));
+      for (let i = 0; i < v.length; i++) stack.push({ value: v[i], parent: item, key: String(i) });
     } else {
-      for (const [key, child] of Object.entries(v)) {
-        const childPointer = `${item.pointer}/${escapePointer(key)}`;
-        const keyShape = secretShape(key);
+      for (const key of Object.keys(v)) {
+        const child = (v as Record<string, unknown>)[key];
+        const keyShape = key.length >= MIN_KEY_SHAPE ? secretShape(key) : null;
         // The pointer of the mapping, not of the key: a location must not spell the secret.
-        if (keyShape) return { pointer: item.pointer || '/', reason: `a key in it looks like a ${keyShape}` };
+        if (keyShape) return { pointer: pointerOf(item), reason: `a key in it looks like a ${keyShape}` };
         const byKey = secretKey(key);
-        if (byKey && holdsValue(key, child)) return { pointer: childPointer, reason: byKey };
-        children.push({ value: child, pointer: childPointer });
+        if (byKey && holdsValue(key, child)) return { pointer: pointerOf({ value: child, parent: item, key }), reason: byKey };
+        if (child !== null && (typeof child === 'object' || typeof child === 'string')) stack.push({ value: child, parent: item, key });
       }
     }
     // Reversed so that the first secret in document order is the one reported.
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    for (let a = start, b = stack.length - 1; a < b; a++, b--) [stack[a], stack[b]] = [stack[b]!, stack[a]!];
   }
   return null;
 }

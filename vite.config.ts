@@ -19,7 +19,9 @@ export default defineConfig({
     // no data: URLs. Keep every asset a file (no inlining) and skip the modulepreload polyfill.
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
-    sourcemap: true,
+    // No source maps in the build: they are served with everything else in web/dist and hand anyone the
+    // explorer's full source (2 MB). `vite` (dev) still maps sources.
+    sourcemap: false,
     target: 'es2022',
     chunkSizeWarningLimit: 1500,
   },

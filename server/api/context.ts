@@ -12,6 +12,7 @@ import type { ExportDownloads } from './export-downloads.js';
 import type { ApiLimits } from './limits.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { apiError } from './errors.js';
+import { ResultBudget } from './result-size.js';
 
 export interface ApiContext {
   store: GraphStore;
@@ -31,6 +32,13 @@ export interface ApiContext {
   require(needed: Role, action: string): void;
   /** The current instant as canonical ISO-8601 (BLAST_NOW when set, for reproducible runs). */
   now(): string;
+  /**
+   * The request's run-time ceiling and deadline: list resolvers charge what they return, long walks
+   * call `check()` between steps (TIMEOUT once the request is abandoned).
+   */
+  budget: ResultBudget;
+  /** Stops the request's remaining work (the execution timeout and a client that went away call it). */
+  abort(reason?: unknown): void;
 }
 
 export interface ContextDeps {
@@ -48,6 +56,10 @@ export function createContextFactory(deps: ContextDeps) {
     const auth = authenticate(initial.request.headers.get('authorization'), deps.tokens);
     if (!auth.ok) throw apiError('UNAUTHENTICATED', auth.reason);
     const role = auth.role;
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    if (initial.request.signal.aborted) stop();
+    else initial.request.signal.addEventListener('abort', stop, { once: true });
     return {
       store: deps.store,
       loaders: createLoaders(deps.store),
@@ -59,6 +71,8 @@ export function createContextFactory(deps: ContextDeps) {
       engine: deps.engine,
       require: (needed, action) => requireRole(role, needed, action),
       now: () => formatTime(process.env.BLAST_NOW ? Date.parse(process.env.BLAST_NOW) : Date.now()),
+      budget: new ResultBudget(deps.limits.maxResultObjects, controller.signal),
+      abort: (reason) => controller.abort(reason),
     };
   };
 }

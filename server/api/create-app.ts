@@ -29,12 +29,24 @@ import { resolveLimits, type ApiLimits } from './limits.js';
 import { LOOPBACK_HOSTS, useAllowedHosts } from './loopback-hosts.js';
 import { packageRoot } from './package-root.js';
 import { useRequireToken } from './require-token.js';
+import { useResultSizeLimit } from './result-size.js';
 import { buildSchema } from './schema.js';
 import { useSecurityHeaders } from './security-headers.js';
 import { useStaticFiles } from './static-files.js';
 import { StoreHealth, guardStore, type StoreHealthOptions } from './store-health.js';
 
 export const GRAPHQL_PATH = '/graphql';
+
+/** True when `Host` and the request target make a URL (what the fetch adapter builds from them). */
+function validRequestUrl(host: string | undefined, target: string | undefined): boolean {
+  if (host !== undefined && !/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~%!$&'()*+;=-]+)(:\d{1,5})?$/.test(host)) return false;
+  try {
+    new URL(target ?? '/', `http://${host ?? 'localhost'}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The header a GET query or a form-encoded POST must carry (CSRF prevention); JSON POSTs need none. */
 export const CSRF_HEADER = 'x-graphql-yoga-csrf';
@@ -111,11 +123,12 @@ export function createApp(options: AppOptions): App {
     useAllowedHosts(tokens ? null : (options.allowedHosts ?? LOOPBACK_HOSTS)),
     useHealthRoutes(health),
     useDownloadRoute(downloads, tokens),
-    useStaticFiles(webRoot, [GRAPHQL_PATH, HEALTH_PATH, READY_PATH, EXPORTS_PATH]),
+    useStaticFiles(webRoot, [GRAPHQL_PATH, HEALTH_PATH, READY_PATH, EXPORTS_PATH], production),
     useBodyLimit(limits.maxBodyBytes),
-    useRequireToken(tokens, GRAPHQL_PATH),
+    useRequireToken(tokens, { graphiql: !production }),
     useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
     useArmor(limits, production),
+    useResultSizeLimit(limits),
     useExecutionTimeout(limits.requestTimeoutMs),
   ];
   if (production) {
@@ -139,9 +152,19 @@ export function createApp(options: AppOptions): App {
     plugins,
   });
 
+  const yogaListener = yoga as unknown as App['requestListener'];
   return {
     fetch: (request) => Promise.resolve(yoga.fetch(request)),
-    requestListener: yoga as unknown as App['requestListener'],
+    requestListener: (req, res) => {
+      // A Host header (or request target) that makes no URL would reach the fetch adapter as a 500
+      // with a stack trace: answer 400 here, naming the header, never echoing more than it.
+      if (!validRequestUrl(req.headers.host, req.url)) {
+        res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
+        res.end(JSON.stringify({ errors: [{ message: 'malformed Host header or request target', extensions: { code: 'BAD_INPUT', input: 'Host' } }] }));
+        return;
+      }
+      yogaListener(req, res);
+    },
     health,
     limits,
     downloads,

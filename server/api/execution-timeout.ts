@@ -1,7 +1,8 @@
 /**
  * Bounds how long one GraphQL execution may hold a client: past the limit the client gets a TIMEOUT
- * error. graphql-js cannot abort a running resolver, so store work already started finishes in the
- * background (a write still commits atomically or not at all); only the waiting is bounded.
+ * error, and the request's context is aborted, so the work stops too: list resolvers and walks (the
+ * neighbourhood, nested edges) check the context's budget between steps and fail at once. A store
+ * call already started finishes (a write still commits atomically or not at all).
  */
 import type { Plugin } from 'graphql-yoga';
 import { apiError } from './errors.js';
@@ -12,7 +13,10 @@ export function useExecutionTimeout(ms: number): Plugin {
       setExecuteFn((args) => {
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<{ errors: ReturnType<typeof apiError>[] }>((resolve) => {
-          timer = setTimeout(() => resolve({ errors: [apiError('TIMEOUT', `the request took longer than ${ms} ms and was abandoned; narrow it (fewer seeds, maxHops, smaller pages)`)] }), ms);
+          timer = setTimeout(() => {
+            (args.contextValue as { abort?: (reason?: unknown) => void }).abort?.(new Error('execution timeout'));
+            resolve({ errors: [apiError('TIMEOUT', `the request took longer than ${ms} ms and was abandoned; narrow it (fewer seeds, maxHops, smaller pages)`)] });
+          }, ms);
         });
         return Promise.race([Promise.resolve(executeFn(args)), timeout]).finally(() => clearTimeout(timer));
       });

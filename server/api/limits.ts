@@ -34,6 +34,21 @@ export interface ApiLimits {
    */
   maxDirectives: number;
   /**
+   * Most values (objects and scalars) one answer may hold. Checked before execution on an estimate in
+   * which every list counts at the size the server returns (its `first`, else the default, capped by
+   * the limits below; a neighbourhood at its node limit), and again while it runs: list resolvers
+   * charge what they return, and past the limit the request fails with TOO_LARGE. A full 500-node
+   * page with 100 edges per node and both their ends is about 350,000.
+   * @default 1000000
+   */
+  maxResultObjects: number;
+  /**
+   * Largest answer, in bytes of JSON: past it the client gets TOO_LARGE instead of the data. A
+   * blast radius of 10,000 assets with every evidence path is about 30 MB.
+   * @default 64 MiB
+   */
+  maxResponseBytes: number;
+  /**
    * Largest request body; larger ones get HTTP 413. Sized for the `ingest` mutation.
    * @default 16 MiB
    */
@@ -120,6 +135,8 @@ export const DEFAULT_LIMITS: Readonly<ApiLimits> = Object.freeze({
   maxAliases: 15,
   maxTokens: 2000,
   maxDirectives: 20,
+  maxResultObjects: 1_000_000,
+  maxResponseBytes: 64 * 1024 * 1024,
   maxBodyBytes: 16 * 1024 * 1024,
   requestTimeoutMs: 30_000,
   maxPageSize: 500,

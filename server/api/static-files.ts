@@ -55,8 +55,9 @@ const NOT_BUILT_HTML = `<!doctype html>
 /**
  * Serves `root` (web/dist) for every GET/HEAD outside `reserved` paths.
  * @param root the built explorer; null or a missing folder serves the "not built" page at `/`.
+ * @param production when true, source maps (`*.map`) are never served, even if a build left them.
  */
-export function useStaticFiles(root: string | null, reserved: readonly string[]): Plugin {
+export function useStaticFiles(root: string | null, reserved: readonly string[], production = false): Plugin {
   const base = root ? resolve(root) : null;
   return {
     onRequest({ url, request, endResponse, fetchAPI }) {
@@ -72,7 +73,7 @@ export function useStaticFiles(root: string | null, reserved: readonly string[])
         return;
       }
       const file = fileFor(base, url.pathname);
-      if (!file) {
+      if (!file || (production && extname(file).toLowerCase() === '.map')) {
         respond(404, 'not found\n', { 'content-type': TYPES['.txt']! });
         return;
       }

@@ -4,7 +4,8 @@
  * dropped from the id (they describe a download, not the version). Other kinds use a prefix.
  */
 import { PackageURL } from 'packageurl-js';
-import { badInput } from './errors.js';
+import { BlastError, badInput } from './errors.js';
+import { secretInValue } from './secrets.js';
 import { ID_PREFIX, type NodeKind } from './kinds.js';
 
 const MAX_ID_LENGTH = 512;
@@ -68,12 +69,48 @@ export function parseId(raw: unknown, input?: string, location?: string): Parsed
   return parsed;
 }
 
+/** A UTF-16 surrogate without its pair: not Unicode text, and stored as invalid UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * Characters that print as nothing or reorder text: zero-width spaces and joiners, the soft hyphen,
+ * bidirectional marks, embeddings, overrides and isolates, word joiners, the BOM. In an id they make a
+ * lookalike of another id (`svc:acme/labeling\u200B-api`).
+ */
+const INVISIBLE = /[\u00AD\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
+
+/** Refuses text that is not well-formed Unicode or holds invisible or bidi control characters. */
+function checkIdText(text: string, input?: string, location?: string): void {
+  if (LONE_SURROGATE.test(text)) throw badInput('an id must be valid Unicode text (it holds a lone UTF-16 surrogate)', input, location);
+  const hidden = INVISIBLE.exec(text);
+  if (hidden) {
+    throw badInput(
+      `an id must not contain invisible or bidirectional control characters (U+${hidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} in "${escapeInvisible(printable(text))}")`,
+      input,
+      location,
+    );
+  }
+}
+
+/** `text` with every invisible or bidi control character shown as `\u{200B}`, and lone surrogates as `\u{D800}`. */
+export function escapeInvisible(text: string): string {
+  if (!INVISIBLE.test(text) && !LONE_SURROGATE.test(text)) return text;
+  const hex = (c: string) => `\\u{${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}}`;
+  return text.replace(INVISIBLE_ALL, hex).replace(new RegExp(LONE_SURROGATE.source, 'g'), hex);
+}
+
 function parseIdText(raw: string, input?: string, location?: string): ParsedId {
   if (raw.trim() === '') throw badInput('an id must be a non-empty string', input, location);
   const text = raw.trim();
   if (text.length > MAX_ID_LENGTH) throw badInput(`id is longer than ${MAX_ID_LENGTH} characters`, input, location);
+  checkIdText(text, input, location);
+  // Ids are stored and shown everywhere: one that holds a secret is refused (checked once per id).
+  const secret = secretInValue(text);
+  if (secret) throw new BlastError('SECRET_REFUSED', `refused: an id ${secret}; store credential metadata only`, { input, location });
   if (text.startsWith('pkg:')) {
     const purl = parsePurl(text, input, location);
+    // Percent-encoding hides the same characters: check the decoded parts too.
+    checkIdText(`${purl.namespace ?? ''}/${purl.name}@${purl.version ?? ''}`, input, location);
     return purl.version ? { id: purl.toString(), kind: 'PackageVersion' } : { id: purl.toString(), kind: 'Package' };
   }
   if (!PLAIN_ID.test(text)) {
@@ -133,8 +170,12 @@ function parsePurl(text: string, input?: string, location?: string): PackageURL 
   }
 }
 
-/** A short, printable rendering of untrusted text for error messages. */
+/**
+ * A short, printable rendering of untrusted text for error messages. A text that holds a secret is
+ * not shown at all (an error must never echo one).
+ */
 export function printable(text: string, max = 80): string {
-  const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
+  if (secretInValue(text) !== null) return '<a value that looks like a secret>';
+  const clean = escapeInvisible(text.replace(/[\u0000-\u001f\u007f]/g, '?'));
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

@@ -7,7 +7,8 @@ import { createHash, hash as oneShotHash } from 'node:crypto';
 import { BlastError, badInput } from './errors.js';
 import { packageIdOf, parseId, printable } from './ids.js';
 import { CONFIDENCES, ACCESS_LEVELS, EDGE_ENDPOINTS, isEdgeKind, isNodeKind, type NodeKind } from './kinds.js';
-import { findSecret } from './secrets.js';
+import { checkNodeValues } from './node-values.js';
+import { findSecret, refuseSecretIn } from './secrets.js';
 import { normalizeTime } from './time.js';
 import type { CountSummary, EdgeInput, GraphBatch, GraphEdge, GraphNode, Json, NodeInput, Props, Source } from './types.js';
 
@@ -109,6 +110,7 @@ function validateNode(n: NodeInput, input: string, pointer: string, checked: Set
     }
   }
   checkJson(props, input, `${pointer}/props`);
+  checkNodeValues(n.name, props, input, pointer);
   const secret = findSecret({ name: n.name ?? '', props });
   if (secret) throw new BlastError('SECRET_REFUSED', `refused: ${secret.reason}; store credential metadata only`, { input, location: `${pointer}${secret.pointer}` });
   validateSources(n.sources, input, `${pointer}/sources`, checked);
@@ -149,6 +151,8 @@ function validateSources(sources: Source[], input: string, pointer: string, chec
     if (typeof s.source !== 'string' || !/^[0-9a-f]{64}$/.test(s.sha256) || !isCanonicalTime(s.ingestedAt)) {
       throw badInput('a source needs a name, a SHA-256 and a canonical ingestedAt', input, `${pointer}/${i}`);
     }
+    refuseSecretIn(s.source, input, `${pointer}/${i}/source`);
+    if (typeof s.pointer === 'string') refuseSecretIn(s.pointer, input, `${pointer}/${i}/pointer`);
   });
   checked.add(sources);
 }

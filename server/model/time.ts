@@ -3,9 +3,14 @@
  * milliseconds, with `null` meaning "unknown, as early as possible".
  */
 
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+/**
+ * A date-time with a zone. A bare date (`2026-03-24`) is not an instant: read as UTC midnight it
+ * silently moves events by up to a day for anyone east or west of UTC, so it is refused like a
+ * date-time without a zone.
+ */
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-/** Parses an ISO-8601 date or date-time with a zone; returns null if it is not one. */
+/** Parses an ISO-8601 date-time with a zone; returns null if it is not one (a bare date is not). */
 export function parseTime(value: unknown): number | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.getTime();
   if (typeof value !== 'string' || !ISO_WITH_ZONE.test(value.trim())) return null;

@@ -18,7 +18,13 @@ export interface NeighborhoodResult {
 export async function neighborhood(
   store: Pick<GraphStore, 'edgesOf'>,
   center: string,
-  opts: { hops: number; edgeKinds?: readonly EdgeKind[] | null; maxNodes: number },
+  opts: {
+    hops: number;
+    edgeKinds?: readonly EdgeKind[] | null;
+    maxNodes: number;
+    /** Called before every store call; throws to stop the walk (the request's deadline passed). */
+    check?: () => void;
+  },
 ): Promise<NeighborhoodResult> {
   const kinds = opts.edgeKinds ? { kinds: opts.edgeKinds } : {};
   const seen = new Set<string>([center]);
@@ -27,6 +33,7 @@ export async function neighborhood(
   let frontier = [center];
   let truncated = false;
   for (let hop = 0; hop < opts.hops && frontier.length > 0 && !truncated; hop++) {
+    opts.check?.();
     const found = await store.edgesOf(frontier, { direction: 'both', ...kinds });
     const next: string[] = [];
     for (const e of found) {
@@ -47,6 +54,7 @@ export async function neighborhood(
   }
   // Edges between two nodes of the outermost ring were not seen yet.
   if (frontier.length > 0) {
+    opts.check?.();
     for (const e of await store.edgesOf(frontier, { direction: 'both', ...kinds })) {
       if (seen.has(e.from) && seen.has(e.to)) edges.set(e.key, e);
     }

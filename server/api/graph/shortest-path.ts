@@ -30,7 +30,13 @@ export async function shortestPath(
   store: Pick<GraphStore, 'edgesOf'>,
   from: string,
   to: string,
-  opts: { maxHops: number; edgeKinds?: readonly EdgeKind[] | null; maxVisited: number },
+  opts: {
+    maxHops: number;
+    edgeKinds?: readonly EdgeKind[] | null;
+    maxVisited: number;
+    /** Called before every store call; throws to stop the search (the request's deadline passed). */
+    check?: () => void;
+  },
 ): Promise<PathResult | null> {
   if (from === to) return { ids: [from], steps: [] };
   const kinds = opts.edgeKinds ? { kinds: opts.edgeKinds } : {};
@@ -40,6 +46,7 @@ export async function shortestPath(
   while (a.depth + b.depth < opts.maxHops && a.frontier.length > 0 && b.frontier.length > 0) {
     // Expand the smaller frontier: both searches stay as small as the graph around their end allows.
     const [grow, other] = a.frontier.length <= b.frontier.length ? [a, b] : [b, a];
+    opts.check?.();
     const edges = await store.edgesOf(grow.frontier, { direction: 'both', ...kinds });
     const inFrontier = new Set(grow.frontier);
     const added: string[] = [];

@@ -3,6 +3,7 @@
  * format detection, parsing, validation), resolveAgainstStore, then one atomic store.write.
  */
 import { BlastError } from '../../model/errors.js';
+import { refuseSecretIn } from '../../model/secrets.js';
 import type { IngestOptions } from '../../ingest/format.js';
 import { prepareInput } from '../../ingest/ingest-file.js';
 import { resolveAgainstStore } from '../../ingest/resolve.js';
@@ -29,6 +30,8 @@ export const ingestResolvers = {
       if (name === '' || name.length > MAX_NAME || /[\u0000-\u001f\u007f]/.test(name)) {
         throw new BlastError('BAD_INPUT', `a name of 1 to ${MAX_NAME} printable characters is required`, { input: 'input.name' });
       }
+      // The name is stored as provenance and names the input in every error: checked before both.
+      refuseSecretIn(name, 'input.name', 'input.name');
       const options: IngestOptions & { repo?: string } = {};
       if (input.service) {
         options.service = {

@@ -12,7 +12,8 @@ export const neighborhoodResolvers = {
       const hops = intArg(args.hops, 1, 1, ctx.limits.maxNeighborhoodHops, 'hops');
       const center = await ctx.loaders.node.load(id);
       if (!center) return null;
-      const found = await neighborhood(ctx.store, id, { hops, edgeKinds: args.edgeKinds, maxNodes: ctx.limits.maxNeighborhoodNodes });
+      const found = await neighborhood(ctx.store, id, { hops, edgeKinds: args.edgeKinds, maxNodes: ctx.limits.maxNeighborhoodNodes, check: () => ctx.budget.check() });
+      ctx.budget.charge(found.ids.length + found.edges.length, 'neighborhood');
       // One getNodes call for the whole set; Edge.fromNode/toNode then hit the loader's cache.
       const nodes = await Promise.all(found.ids.map((n) => mustLoad(ctx, n)));
       return { center, nodes, edges: found.edges, truncated: found.truncated };

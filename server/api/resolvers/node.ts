@@ -1,5 +1,6 @@
 /** `node`, `nodes` (Relay connection), and the fields of Node and Edge. */
 import { BlastError } from '../../model/errors.js';
+import { escapeInvisible } from '../../model/ids.js';
 import type { EdgeKind, NodeKind } from '../../model/kinds.js';
 import type { StoredEdge, StoredNode } from '../../model/record.js';
 import type { ApiContext } from '../context.js';
@@ -19,7 +20,9 @@ export async function nodePage(ctx: ApiContext, args: { kind?: NodeKind | null; 
   const first = intArg(args.first, 50, 1, ctx.limits.maxPageSize, 'first');
   const after = args.after ? decodeCursor(args.after) : undefined;
   const kind = args.kind ?? undefined;
+  ctx.budget.check();
   const rows = await ctx.store.listNodes({ kind, first: first + 1, ...(after !== undefined && { after }) });
+  ctx.budget.charge(rows.length, 'nodes');
   for (const n of rows) ctx.loaders.node.prime(n.id, n);
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first, after, kind };
 }
@@ -37,6 +40,7 @@ export function pageInfo(page: NodePage) {
 
 /** Loads a node that an edge or a result names; a dangling reference is a store bug. */
 export async function mustLoad(ctx: ApiContext, id: string): Promise<StoredNode> {
+  ctx.budget.check();
   const node = await ctx.loaders.node.load(id);
   if (!node) throw new BlastError('INTERNAL', `the store has an edge to ${id} but no such node`);
   return node;
@@ -60,12 +64,18 @@ export const nodeResolvers = {
     totalCount: (page: NodePage, _: unknown, ctx: ApiContext) => ctx.store.countNodes(page.kind),
   },
   Node: {
+    // Zero-width and bidi control characters are kept as given but shown escaped (`\u{200B}`), so a
+    // lookalike name cannot pass for another.
+    name: (node: StoredNode) => escapeInvisible(node.name),
     compromisedAt: (node: StoredNode) => timeProp(node, 'compromisedAt'),
     containedAt: (node: StoredNode) => timeProp(node, 'containedAt'),
     edges: async (node: StoredNode, args: { direction: string; kinds?: EdgeKind[] | null; first?: number | null }, ctx: ApiContext) => {
       const first = intArg(args.first, 100, 1, ctx.limits.maxNodeEdges, 'first');
+      ctx.budget.check();
       const edges = await ctx.loaders.edges(DIRECTIONS[args.direction] ?? 'both', args.kinds ?? null).load(node.id);
-      return edges.slice(0, first);
+      const page = edges.slice(0, first);
+      ctx.budget.charge(page.length, 'Node.edges');
+      return page;
     },
   },
   Edge: {

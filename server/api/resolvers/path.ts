@@ -14,7 +14,7 @@ export const pathResolvers = {
       const maxHops = intArg(args.maxHops, 8, 1, ctx.limits.maxPathHops, 'maxHops');
       const [a, b] = await Promise.all([ctx.loaders.node.load(from), ctx.loaders.node.load(to)]);
       if (!a || !b) return null;
-      const found = await shortestPath(ctx.store, from, to, { maxHops, edgeKinds: args.edgeKinds, maxVisited: ctx.limits.maxPathVisited });
+      const found = await shortestPath(ctx.store, from, to, { maxHops, edgeKinds: args.edgeKinds, maxVisited: ctx.limits.maxPathVisited, check: () => ctx.budget.check() });
       if (!found) return null;
       const nodes = await Promise.all(found.ids.map((id) => mustLoad(ctx, id)));
       const steps = found.steps.map((edge: StoredEdge, i) => {

@@ -23,7 +23,8 @@ export class EngineRuns {
     this.pool = new EnginePool({ size: options.workers });
   }
 
-  async run(store: GraphStore, seeds: readonly SeedInput[], options: BlastOptions): Promise<BlastRun> {
+  /** `signal`: the request's; when it fires the search in its worker is stopped. */
+  async run(store: GraphStore, seeds: readonly SeedInput[], options: BlastOptions, signal?: AbortSignal): Promise<BlastRun> {
     // Normalised first: bad input is BAD_INPUT before any work, and equal questions share a key.
     const key = JSON.stringify([normaliseSeeds(seeds), normaliseOptions(options)]);
     const version = await store.graphVersion();
@@ -31,7 +32,7 @@ export class EngineRuns {
     if (kept) return kept;
     const settings = store.openSettings;
     const run = await runBlastRadius(store, seeds, options, {
-      search: (p, q) => this.pool.search(p, q, this.timeoutMs),
+      search: (p, q) => this.pool.search(p, q, this.timeoutMs, signal),
       // A build outlives the request that started it (the next request finds it done), within reason.
       ...(settings && { build: () => this.pool.build(settings, store.projectionPath, this.timeoutMs * 10) }),
     });

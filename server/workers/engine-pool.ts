@@ -35,6 +35,8 @@ interface Slot {
 interface Job {
   request: (slot: Slot) => WorkerRequest;
   timeoutMs: number;
+  /** Stops the job as its deadline would (the request was abandoned or its client left). */
+  signal?: AbortSignal;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
   after?: (slot: Slot) => void;
@@ -62,9 +64,10 @@ export class EnginePool {
   }
 
   /** The search in a worker; rejects with TIMEOUT (and stops the search) after `timeoutMs`. */
-  search(p: Projection, query: SearchQuery, timeoutMs: number): Promise<SearchResult> {
+  search(p: Projection, query: SearchQuery, timeoutMs: number, signal?: AbortSignal): Promise<SearchResult> {
     return this.run<SearchResult>({
       timeoutMs,
+      signal,
       request: (slot) => ({
         id: 0,
         job: 'search',
@@ -140,8 +143,10 @@ export class EnginePool {
     const id = this.nextId++;
     const request = { ...job.request(slot), id };
     let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
     const finish = () => {
       clearTimeout(timer);
+      if (onAbort) job.signal?.removeEventListener('abort', onAbort);
       slot.busy = false;
       this.dispatch();
     };
@@ -156,15 +161,23 @@ export class EnginePool {
         job.reject(e);
       },
     });
-    timer = setTimeout(() => {
+    const stop = (why: string) => {
       // The work cannot be interrupted inside the worker: end the worker, and with it the work.
-      slot.pending.delete(id);
+      if (!slot.pending.delete(id)) return;
+      clearTimeout(timer);
+      if (onAbort) job.signal?.removeEventListener('abort', onAbort);
       this.drop(slot);
       void slot.worker.terminate();
       slot.busy = false;
-      job.reject(new BlastError('TIMEOUT', `the work took longer than ${job.timeoutMs} ms and was stopped; narrow it (fewer seeds, maxHops)`));
+      job.reject(new BlastError('TIMEOUT', why));
       this.dispatch();
-    }, job.timeoutMs);
+    };
+    timer = setTimeout(() => stop(`the work took longer than ${job.timeoutMs} ms and was stopped; narrow it (fewer seeds, maxHops)`), job.timeoutMs);
+    if (job.signal) {
+      onAbort = () => stop('the request was abandoned (its time limit passed or its client went away); the work was stopped');
+      if (job.signal.aborted) return onAbort();
+      job.signal.addEventListener('abort', onAbort, { once: true });
+    }
     slot.worker.postMessage(request);
   }
 }

@@ -315,8 +315,12 @@ describe('Neo4jStore (Neo4j-only behaviour)', () => {
 
   it('clear removes everything, the cached sums included', async () => {
     await store.write(scenario());
+    const before = await store.graphVersion();
     await store.clear();
-    expect(await raw('MATCH (n) RETURN count(n) AS c')).toEqual([{ c: neo4j.int(0) }]);
+    expect(await raw('MATCH (n:Node) RETURN count(n) AS c')).toEqual([{ c: neo4j.int(0) }]);
+    // Only the Meta singleton is left: a new epoch for the graph version, no cached sums.
+    expect(await raw('MATCH (m) RETURN labels(m) AS l, m.nodeCount AS sums, m.epoch IS NOT NULL AS epoch')).toEqual([{ l: ['Meta'], sums: null, epoch: true }]);
+    expect(await store.graphVersion()).not.toBe(before);
     expect(await store.snapshotId()).toBe(EMPTY_SNAPSHOT);
     expect(await store.stats()).toEqual({ nodes: {}, edges: {}, totalNodes: 0, totalEdges: 0, snapshotId: EMPTY_SNAPSHOT });
   });

@@ -20,7 +20,7 @@ export async function blastRadiusOf(ctx: ApiContext, seeds: readonly SeedInput[]
   const given = listArg(seeds, ctx.limits.maxSeeds, 'seeds');
   listArg(options?.contained, ctx.limits.maxSeeds, 'options.contained');
   const used = given && given.length > 0 ? given : await defaultSeeds(ctx.store);
-  return ctx.engine.run(ctx.store, used, options ?? {});
+  return ctx.engine.run(ctx.store, used, options ?? {}, ctx.budget.signal);
 }
 
 /** Whether the selection under `info`'s field asks for `name` at any depth (fragments included). */

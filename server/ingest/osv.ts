@@ -24,7 +24,7 @@ import { parseIdOfKind, printable } from '../model/ids.js';
 import { normalizeTime } from '../model/time.js';
 import type { GraphBatch, GraphNode, Json, NodeInput, Props } from '../model/types.js';
 import type { IngestContext, InputFormat } from './format.js';
-import type { OsvEvent, OsvRange, OsvRangeQuery } from './osv-ranges.js';
+import { comparatorFor, type OsvEvent, type OsvRange, type OsvRangeQuery } from './osv-ranges.js';
 import { GraphBuilder, isObject, refuseSecrets } from './package-graph.js';
 import type { ParsedInput } from './parsed-input.js';
 
@@ -154,10 +154,14 @@ export function parseOsv(input: ParsedInput, ctx: IngestContext): GraphBatch {
     const packageId = affectedPackage(entry.package, `${at}/package`, b);
     if (packageId === null) return;
     const { id: pkgId, ecosystem } = packageId;
+    // The package index: which advisories to read when a version of this package is ingested later.
+    const packageNodeId = b.purl(pkgId.type, pkgId.namespace, pkgId.name, undefined, `${at}/package`);
+    b.node({ id: packageNodeId, kind: 'Package', props: { advisories: [advisoryId] }, sources: b.source(`${at}/package`) });
     const versions = strings(entry.versions, `${at}/versions`);
     versions.forEach((v, j) => {
       const vp = `${at}/versions/${j}`;
       if (v.trim() === '') b.fail('a version must not be empty', vp);
+      if (!/[0-9A-Za-z]/.test(v) || /[\s\u0000-\u001f\u007f]/.test(v)) b.fail(`"${printable(v, 40)}" is not a version (no letter or digit, or spaces)`, vp);
       const id = b.purl(pkgId.type, pkgId.namespace, pkgId.name, v, vp);
       if (withdrawn) return;
       versionIds.add(id);
@@ -173,11 +177,14 @@ export function parseOsv(input: ParsedInput, ctx: IngestContext): GraphBatch {
         b.tally('git-range', 'GIT ranges (commits, not versions) not evaluated', rp);
         return;
       }
+      checkRange(range, ecosystem, rp, b);
       affectedRanges.push({ package: b.purl(pkgId.type, pkgId.namespace, pkgId.name, undefined, `${at}/package`), ecosystem, type: range.type, events: range.events as unknown as Json });
     });
   });
   if (withdrawn) b.warn(`withdrawn on ${withdrawn}: no version is marked`, '/withdrawn');
-  if (affectedRanges.length > 0 && !withdrawn) props.affectedRanges = affectedRanges;
+  // The rule, always written whole (even empty): the newest revision's rule is the one in force.
+  props.affectedRanges = withdrawn ? [] : affectedRanges;
+  props.affectedVersions = withdrawn ? [] : [...versionIds].sort();
 
   b.node({ id: advisoryId, kind: 'Advisory', props, sources: b.source('') });
   return b.build();
@@ -244,6 +251,34 @@ function readRange(r: unknown, pointer: string, b: GraphBuilder): OsvRange {
     return { [keys[0]!]: v } as OsvEvent;
   });
   return { type: r.type, events };
+}
+
+/**
+ * Refuses range events whose version is not a version at all (`!!!`), and warns, naming the range,
+ * about events the ecosystem's scheme cannot order (the range is then not evaluated) and about ranges
+ * that can never match (`fixed` or `last_affected` at or before the `introduced` that opens them).
+ */
+function checkRange(range: OsvRange, ecosystem: string, pointer: string, b: GraphBuilder): void {
+  const cmp = comparatorFor(ecosystem, range.type)?.compare;
+  range.events.forEach((e, k) => {
+    const [kind, v] = Object.entries(e)[0] as [string, string];
+    if (!/[0-9A-Za-z]/.test(v) || /[\s\u0000-\u001f\u007f]/.test(v)) b.fail(`${kind} "${printable(v, 40)}" is not a version`, `${pointer}/events/${k}/${kind}`);
+    if (cmp && !(kind === 'introduced' && v === '0') && cmp(v, v) === null) {
+      b.warn(`${kind} "${printable(v, 40)}" is not a ${ecosystem} ${range.type} version; this range is not evaluated`, `${pointer}/events/${k}/${kind}`);
+    }
+  });
+  if (!cmp) return;
+  // In list order, as OSV writes them: each introduced, then what closes it.
+  let open: string | undefined;
+  range.events.forEach((e, k) => {
+    if (e.introduced !== undefined) open = e.introduced;
+    const close = e.fixed ?? e.last_affected;
+    if (close === undefined || open === undefined || open === '0') return;
+    const d = cmp(close, open);
+    if (d !== null && (d < 0 || (d === 0 && e.fixed !== undefined))) {
+      b.warn(`${e.fixed !== undefined ? 'fixed' : 'last_affected'} ${close} is before introduced ${open}: this range matches no version`, `${pointer}/events/${k}`);
+    }
+  });
 }
 
 /**

@@ -112,7 +112,8 @@ describe('OSV', () => {
 
     const withdrawn = prepare('w.json', JSON.stringify({ ...vuln, withdrawn: '2026-02-01T00:00:00Z' })).batch;
     expect(ids(withdrawn, 'PackageVersion')).toEqual([]);
-    expect(withdrawn.nodes[0]!.props!.withdrawn).toBe('2026-02-01T00:00:00Z');
+    expect(withdrawn.nodes.find((n) => n.kind === 'Advisory')!.props!.withdrawn).toBe('2026-02-01T00:00:00Z');
+    expect(withdrawn.nodes.find((n) => n.kind === 'Advisory')!.props!.affectedVersions).toEqual([]);
   });
 
   describe('bad input', () => {

@@ -1,0 +1,401 @@
+/**
+ * Advisories as standing rules. An OSV record's versions and ranges apply to every matching version
+ * whenever that version is ingested: before the advisory, after it, in the same command or another.
+ *
+ * How it is kept without a store of its own (only GraphStore's record-level reads are used):
+ * - the Advisory node carries its rule in props: `affectedVersions` (explicit PackageVersion ids),
+ *   `affectedRanges` (per package: ecosystem, range type, events) and `malicious`. Every revision
+ *   writes all three, so the stored node holds the rule of the newest revision (record.ts keeps a
+ *   newer `modifiedAt` over an older one);
+ * - every Package an advisory names gets `advisories: [osv:…]` (that prop accumulates): the index
+ *   from a package to the advisories that may apply to its versions;
+ * - before any batch is written (`applyStandingRules`), the advisories indexed on the batch's packages
+ *   are read and evaluated against the batch's versions; an advisory in the batch is evaluated against
+ *   every stored version of its packages too. A match gives an AFFECTS edge and the marks
+ *   (`advisories`, `compromised` for malicious code) citing the advisory at `/affected`.
+ *
+ * Re-evaluation. A revision that no longer matches a version unmarks it (`compromised: false`) unless
+ * another advisory in force still marks it or a user marked it (a `mark:` source). Edges cannot be
+ * deleted through the store contract, so the AFFECTS edge and the `advisories` entry stay, as the
+ * record of what an earlier revision said; an older revision ingested after a newer one writes the
+ * same history, so both orders give the same graph.
+ *
+ * Unjudgeable versions (a branch `@master`, a commit SHA) of a package whose ranges are in force
+ * cannot be ordered against them: each is listed in a warning and recorded on the version as
+ * `uncheckedAgainst: [osv:…]`, so a responder can review them (GraphQL `uncheckedUses`).
+ */
+import { packageIdOf, parseId, versionOf } from '../model/ids.js';
+import { unionSources } from '../model/record.js';
+import type { StoredNode } from '../model/record.js';
+import type { Confidence } from '../model/kinds.js';
+import type { EdgeInput, GraphBatch, Json, NodeInput, Props, Source } from '../model/types.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { comparatorFor, versionsInRanges, type OsvEvent } from './osv-ranges.js';
+
+export type RuleReader = Pick<GraphStore, 'getNodes' | 'edgesOf'>;
+
+/** One advisory's rule, read from an Advisory node's props. */
+export interface AdvisoryRule {
+  id: string;
+  malicious: boolean;
+  modifiedAt?: string;
+  /** Explicitly named PackageVersion ids. */
+  versions: Set<string>;
+  /** Ranges by Package id. */
+  ranges: Map<string, { ecosystem: string; type: string; events: OsvEvent[] }[]>;
+  /** Every Package the rule is about. */
+  packages: Set<string>;
+  /** What a derived fact cites: the advisory's sources, at `/affected`. */
+  sources: Source[];
+}
+
+/** How an advisory's rule judges one version. */
+export type Verdict = { match: true; confidence?: Confidence } | { match: false; unjudged: boolean };
+
+/** Reads the rule on an Advisory node (batch input or stored); null when it carries none. */
+export function ruleOf(node: { id: string; props?: Props; sources: Source[] }): AdvisoryRule | null {
+  const p = node.props ?? {};
+  if (!Array.isArray(p.affectedVersions) && !Array.isArray(p.affectedRanges)) return null;
+  const rule: AdvisoryRule = {
+    id: node.id,
+    malicious: p.malicious === true,
+    ...(typeof p.modifiedAt === 'string' && { modifiedAt: p.modifiedAt }),
+    versions: new Set(),
+    ranges: new Map(),
+    packages: new Set(),
+    sources: node.sources.map((s) => ({ ...s, pointer: '/affected' })),
+  };
+  for (const v of Array.isArray(p.affectedVersions) ? p.affectedVersions : []) {
+    if (typeof v !== 'string') continue;
+    const pkg = safePackageIdOf(v);
+    if (!pkg) continue;
+    rule.versions.add(v);
+    rule.packages.add(pkg);
+  }
+  for (const r of Array.isArray(p.affectedRanges) ? p.affectedRanges : []) {
+    if (!isRecord(r) || typeof r.package !== 'string' || typeof r.ecosystem !== 'string' || typeof r.type !== 'string' || !Array.isArray(r.events)) continue;
+    const list = rule.ranges.get(r.package) ?? [];
+    list.push({ ecosystem: r.ecosystem, type: r.type, events: r.events as unknown as OsvEvent[] });
+    rule.ranges.set(r.package, list);
+    rule.packages.add(r.package);
+  }
+  return rule;
+}
+
+/** Judges one PackageVersion id against a rule. */
+export function judge(rule: AdvisoryRule, versionId: string): Verdict {
+  if (rule.versions.has(versionId)) return { match: true };
+  const pkg = safePackageIdOf(versionId);
+  const ranges = pkg ? rule.ranges.get(pkg) : undefined;
+  const version = versionOf(versionId);
+  if (!ranges || ranges.length === 0 || version === undefined) return { match: false, unjudged: false };
+  let judgeable = false;
+  for (const r of ranges) {
+    const c = comparatorFor(r.ecosystem, r.type);
+    if (!c || c.compare(version, version) === null) continue;
+    judgeable = true;
+    if (versionsInRanges(r.ecosystem, [{ type: r.type, events: r.events }], [version]).length > 0) {
+      return c.exact ? { match: true } : { match: true, confidence: 'likely' };
+    }
+  }
+  return { match: false, unjudged: !judgeable && [...ranges].some((r) => comparatorFor(r.ecosystem, r.type) !== null) };
+}
+
+/**
+ * True when `incoming` is an older revision than `stored` (the same test record.ts uses to keep the
+ * newer props).
+ */
+function olderThan(incoming: Props | undefined, stored: Props | undefined): boolean {
+  const a = incoming?.modifiedAt;
+  const b = stored?.modifiedAt;
+  return typeof a === 'string' && typeof b === 'string' && a < b;
+}
+
+interface Marks {
+  advisories: Set<string>;
+  /** true: mark; false: unmark; undefined: leave. */
+  compromised?: boolean;
+  unchecked: Set<string>;
+  sources: Source[];
+}
+
+/** What applying the rules found, for summaries and tests. */
+export interface RuleReport {
+  /** `osv:…` -> PackageVersion ids it matched in this write. */
+  matched: Map<string, Set<string>>;
+  /** `osv:…` -> PackageVersion ids that could not be judged against its ranges. */
+  unchecked: Map<string, Set<string>>;
+}
+
+/**
+ * Adds to `batch` what the standing advisory rules imply for it (see the top of this file). Pure
+ * apart from the reads; returns a new batch and leaves `batch` as it was.
+ */
+export async function applyStandingRules(batch: GraphBatch, store: RuleReader): Promise<GraphBatch & { rules: RuleReport }> {
+  const nodes: NodeInput[] = [...batch.nodes];
+  const edges: EdgeInput[] = [...batch.edges];
+  const warnings = [...(batch.warnings ?? [])];
+  const report: RuleReport = { matched: new Map(), unchecked: new Map() };
+
+  // Versions this batch names (as nodes or as edge ends), and their packages.
+  const batchVersions = new Map<string, Source[]>();
+  for (const n of batch.nodes) if (n.kind === 'PackageVersion') batchVersions.set(n.id, unionSources(batchVersions.get(n.id) ?? [], n.sources));
+  for (const e of batch.edges) {
+    for (const id of [e.from, e.to]) {
+      if (!batchVersions.has(id) && id.startsWith('pkg:') && safeKind(id) === 'PackageVersion') batchVersions.set(id, e.sources);
+    }
+  }
+  // Each Package is asserted by every file naming one of its versions (not only mentioned by the
+  // first): a mention would keep the first file's sources, and the graph would depend on file order.
+  const packageSources = new Map<string, Source[]>();
+  for (const [id, sources] of batchVersions) {
+    const pkg = safePackageIdOf(id);
+    if (pkg) packageSources.set(pkg, unionSources(packageSources.get(pkg) ?? [], sources));
+  }
+  const describedPackages = new Set(batch.nodes.filter((n) => n.kind === 'Package').map((n) => n.id));
+  for (const [pkg, sources] of packageSources) {
+    if (!describedPackages.has(pkg)) nodes.push({ id: pkg, kind: 'Package', sources });
+  }
+
+  // The advisories in this batch: their own rule, and the rule in force (a stored newer revision wins).
+  const batchAdvisories = batch.nodes.filter((n) => n.kind === 'Advisory' && ruleOf(n) !== null);
+  const storedBatchAdvisories = await getMap(store, batchAdvisories.map((n) => n.id));
+  const own = new Map<string, AdvisoryRule>();
+  const ownSources = new Map<string, Source[]>();
+  const inForce = new Map<string, AdvisoryRule>();
+  for (const n of batchAdvisories) {
+    const stored = storedBatchAdvisories.get(n.id);
+    const ownRule = ruleOf(n)!;
+    const sources = unionSources(stored?.sources ?? [], n.sources).map((s) => ({ ...s, pointer: '/affected' }));
+    ownSources.set(n.id, n.sources.map((s) => ({ ...s, pointer: '/affected' })));
+    ownRule.sources = sources;
+    own.set(n.id, ownRule);
+    const forceRule = stored && olderThan(n.props, stored.props) ? ruleOf(stored) : ownRule;
+    if (forceRule) inForce.set(n.id, { ...forceRule, sources });
+  }
+
+  // Stored advisories indexed on the batch's packages.
+  const allPackages = new Set([...packageSources.keys(), ...[...own.values()].flatMap((r) => [...r.packages])]);
+  const storedPackages = await getMap(store, [...allPackages]);
+  const indexed = new Set<string>();
+  for (const pkg of packageSources.keys()) {
+    const adv = storedPackages.get(pkg)?.props.advisories;
+    if (Array.isArray(adv)) for (const a of adv) if (typeof a === 'string' && !inForce.has(a)) indexed.add(a);
+  }
+  for (const [id, node] of await getMap(store, [...indexed])) {
+    const rule = ruleOf(node);
+    if (rule) inForce.set(id, rule);
+  }
+
+  // Candidate versions: the batch's, and every stored version of the packages of the batch's advisories.
+  const candidates = new Map<string, Set<string>>(); // package -> version ids
+  const addCandidate = (id: string) => {
+    const pkg = safePackageIdOf(id);
+    if (!pkg) return;
+    const set = candidates.get(pkg) ?? new Set<string>();
+    set.add(id);
+    candidates.set(pkg, set);
+  };
+  for (const id of batchVersions.keys()) addCandidate(id);
+  const ownPackages = [...new Set([...own.values()].flatMap((r) => [...r.packages]))];
+  if (ownPackages.length > 0) {
+    for (const e of await store.edgesOf(ownPackages, { direction: 'in', kinds: ['VERSION_OF'] })) addCandidate(e.from);
+  }
+
+  const marks = new Map<string, Marks>();
+  const markOf = (id: string): Marks => {
+    let m = marks.get(id);
+    if (!m) marks.set(id, (m = { advisories: new Set(), unchecked: new Set(), sources: [] }));
+    return m;
+  };
+  const edgeAt = new Map<string, EdgeInput>();
+  const addEdge = (rule: AdvisoryRule, to: string, sources: Source[], confidence?: Confidence) => {
+    const key = `${rule.id}|${to}`;
+    const prev = edgeAt.get(key);
+    if (prev) {
+      prev.sources = unionSources(prev.sources, sources);
+      return;
+    }
+    const e: EdgeInput = { from: rule.id, kind: 'AFFECTS', to, ...(confidence && { confidence }), sources };
+    edgeAt.set(key, e);
+    edges.push(e);
+  };
+  const note = (map: Map<string, Set<string>>, a: string, v: string) => {
+    const set = map.get(a) ?? new Set<string>();
+    set.add(v);
+    map.set(a, set);
+  };
+
+  /** Versions that an advisory in this batch stops marking: checked against every other rule below. */
+  const unmarkCandidates = new Map<string, { rule: AdvisoryRule; malicious: boolean }>();
+
+  for (const rule of inForce.values()) {
+    const fromBatch = own.has(rule.id);
+    for (const pkg of rule.packages) {
+      for (const v of candidates.get(pkg) ?? []) {
+        // A stored advisory is applied to this batch's versions only; one in the batch to every known version.
+        if (!fromBatch && !batchVersions.has(v)) continue;
+        const verdict = judge(rule, v);
+        if (verdict.match) {
+          addEdge(rule, v, rule.sources, verdict.confidence);
+          const m = markOf(v);
+          m.advisories.add(rule.id);
+          if (rule.malicious) m.compromised = true;
+          m.sources = unionSources(m.sources, rule.sources);
+          note(report.matched, rule.id, v);
+        } else if (verdict.unjudged) {
+          const m = markOf(v);
+          m.unchecked.add(rule.id);
+          m.sources = unionSources(m.sources, rule.sources);
+          note(report.unchecked, rule.id, v);
+        } else if (fromBatch) {
+          const ownRule = own.get(rule.id)!;
+          if (ownRule !== rule && judge(ownRule, v).match) {
+            // An older revision named it; the newer one in force does not: history, not a mark.
+            addEdge(rule, v, ownSources.get(rule.id)!);
+            const m = markOf(v);
+            m.advisories.add(rule.id);
+            m.sources = unionSources(m.sources, ownSources.get(rule.id)!);
+            unmarkCandidates.set(v, { rule, malicious: rule.malicious || ownRule.malicious });
+          }
+        }
+      }
+    }
+  }
+
+  // Versions the batch's advisories marked before (stored AFFECTS edges) that the rule in force no longer matches.
+  const batchRuleIds = [...own.keys()];
+  if (batchRuleIds.length > 0) {
+    for (const e of await store.edgesOf(batchRuleIds, { direction: 'out', kinds: ['AFFECTS'] })) {
+      const rule = inForce.get(e.from);
+      if (rule && !judge(rule, e.to).match) unmarkCandidates.set(e.to, { rule, malicious: rule.malicious || own.get(e.from)!.malicious });
+    }
+  }
+  if (unmarkCandidates.size > 0) await unmark(unmarkCandidates, store, inForce, marks, markOf);
+
+  // The batch's own nodes for those versions take the computed marks (one node per id).
+  const storedVersions = await getMap(store, [...marks.keys()].filter((id) => [...(marks.get(id)!.unchecked)].length > 0));
+  const out: NodeInput[] = [];
+  for (const n of nodes) {
+    const m = n.kind === 'PackageVersion' ? marks.get(n.id) : undefined;
+    if (!m) {
+      out.push(n);
+      continue;
+    }
+    out.push({ ...n, props: withMarks(n.props ?? {}, m, storedVersions.get(n.id)), sources: unionSources(n.sources, m.sources) });
+    marks.delete(n.id);
+  }
+  for (const [id, m] of marks) {
+    if (m.sources.length === 0) continue; // history of a version only this batch's own nodes carry
+    out.push({ id, kind: 'PackageVersion', props: withMarks({}, m, storedVersions.get(id)), sources: m.sources });
+  }
+
+  for (const [a, vs] of report.unchecked) {
+    const list = [...vs].sort();
+    warnings.push(
+      `${batch.input}: ${list.length} use(s) could not be checked against ${a} (a branch or commit, not a version it can order): ` +
+        `${list.slice(0, 10).join(', ')}${list.length > 10 ? `, … (${list.length - 10} more)` : ''}; recorded as uncheckedAgainst for review`,
+    );
+  }
+  for (const rule of own.values()) {
+    const force = inForce.get(rule.id)!;
+    if (force.ranges.size === 0) continue;
+    const hits = [...(report.matched.get(rule.id) ?? [])].filter((v) => !force.versions.has(v));
+    if (hits.length === 0) {
+      warnings.push(`${batch.input}: ${rule.id}: no known version of ${[...force.ranges.keys()].join(', ')} falls in its ranges yet; the advisory stays in force and marks matching versions ingested later`);
+    }
+  }
+  for (const [a, vs] of report.matched) {
+    if (own.has(a)) continue;
+    const list = [...vs].sort();
+    warnings.push(`${batch.input}: ${a} (already stored) applies to ${list.slice(0, 10).join(', ')}${list.length > 10 ? `, … (${list.length - 10} more)` : ''}`);
+  }
+  return { input: batch.input, nodes: out, edges, warnings, rules: report };
+}
+
+/**
+ * Unmarks versions that no rule in force marks any more: `compromised: false`, unless another
+ * malicious-code advisory in force still matches, or a user marked the version (a `mark:` source).
+ */
+async function unmark(
+  candidates: Map<string, { rule: AdvisoryRule; malicious: boolean }>,
+  store: RuleReader,
+  inForce: Map<string, AdvisoryRule>,
+  marks: Map<string, Marks>,
+  markOf: (id: string) => Marks,
+): Promise<void> {
+  const stored = await getMap(store, [...candidates.keys()]);
+  const others = new Set<string>();
+  for (const node of stored.values()) {
+    const adv = node.props.advisories;
+    if (Array.isArray(adv)) for (const a of adv) if (typeof a === 'string' && !inForce.has(a)) others.add(a);
+  }
+  for (const [id, node] of await getMap(store, [...others])) {
+    const rule = ruleOf(node);
+    if (rule) inForce.set(id, rule);
+  }
+  for (const [v, { rule, malicious }] of candidates) {
+    const node = stored.get(v);
+    if (!malicious && node?.props.compromised !== true) continue; // a vulnerability never marked it
+    if (marks.get(v)?.compromised === true) continue; // another rule in this batch marks it
+    if (node?.sources.some((s) => s.source.startsWith('mark:'))) continue;
+    const listed = new Set([...(Array.isArray(node?.props.advisories) ? node!.props.advisories : []), ...(marks.get(v)?.advisories ?? [])].map(String));
+    const still = [...listed].some((a) => {
+      const r = inForce.get(a);
+      return r !== undefined && r.id !== rule.id && r.malicious && judge(r, v).match;
+    });
+    if (still) continue;
+    const m = markOf(v);
+    m.compromised = false;
+    // Cite what the version already cites of this advisory: whether an unmark happens depends on
+    // what was stored when, and new sources here would make the graph depend on the order of files.
+    const shas = new Set(rule.sources.map((s) => s.sha256));
+    const cited = (node?.sources ?? []).filter((s) => shas.has(s.sha256));
+    if (m.sources.length === 0) m.sources = cited.length > 0 ? cited : (node?.sources.slice(0, 1) ?? []);
+  }
+}
+
+function withMarks(props: Props, m: Marks, stored: StoredNode | undefined): Props {
+  const out: Props = { ...props };
+  if (m.advisories.size > 0) {
+    const prev = Array.isArray(props.advisories) ? props.advisories.map(String) : [];
+    out.advisories = [...new Set([...prev, ...m.advisories])].sort();
+  }
+  if (m.compromised !== undefined) out.compromised = m.compromised;
+  if (m.unchecked.size > 0) {
+    const prev = Array.isArray(stored?.props.uncheckedAgainst) ? (stored!.props.uncheckedAgainst as Json[]).map(String) : [];
+    out.uncheckedAgainst = [...new Set([...prev, ...m.unchecked])].sort();
+  }
+  return out;
+}
+
+async function getMap(store: RuleReader, ids: readonly string[]): Promise<Map<string, StoredNode>> {
+  const unique = [...new Set(ids)];
+  const map = new Map<string, StoredNode>();
+  if (unique.length === 0) return map;
+  const found = await store.getNodes(unique);
+  found.forEach((n, i) => {
+    if (n) map.set(unique[i]!, n);
+  });
+  return map;
+}
+
+function safePackageIdOf(id: string): string | null {
+  try {
+    return packageIdOf(id);
+  } catch {
+    return null;
+  }
+}
+
+function safeKind(id: string): string | null {
+  try {
+    return parseId(id).kind;
+  } catch {
+    return null;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

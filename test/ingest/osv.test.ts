@@ -144,6 +144,28 @@ describe('OSV', () => {
       const long = prepare('a.json', bad((d) => (d.details = `<script>${'x'.repeat(100_000)}`))).batch;
       expect(String(long.nodes.find((n) => n.kind === 'Advisory')!.props!.details)).toHaveLength(60_001);
     });
+    it('versions that are no version (`!!!`) are refused, naming the input and the pointer', () => {
+      expectBlastError(() => prepare('bang.json', bad((d) => (d.affected[0].versions = ['1.82.7', '!!!']))), 'BAD_INPUT', { input: 'bang.json', location: '/affected/0/versions/1', message: /"!!!" is not a version/ });
+      expectBlastError(() => prepare('sp.json', bad((d) => (d.affected[0].versions = ['1.0 beta']))), 'BAD_INPUT', { location: '/affected/0/versions/0' });
+      expectBlastError(
+        () => prepare('ev.json', bad((d) => (d.affected[0].ranges = [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '???' }] }]))),
+        'BAD_INPUT',
+        { input: 'ev.json', location: '/affected/0/ranges/0/events/1/fixed' },
+      );
+    });
+    it('a range whose fixed or last_affected comes before its introduced is warned about, naming the input and the range', () => {
+      const mk = (events: object[], ecosystem = 'PyPI', name = 'litellm') =>
+        JSON.stringify({ id: 'GHSA-xxxx-yyyy-zzzz', modified: '2026-01-01T00:00:00Z', affected: [{ package: { ecosystem, name }, ranges: [{ type: 'ECOSYSTEM', events }] }] });
+      const inverted = prepare('inv.json', mk([{ introduced: '2.0' }, { fixed: '1.5' }])).batch.warnings!.join('\n');
+      expect(inverted).toMatch(/^inv\.json \/affected\/0\/ranges\/0\/events\/1: fixed 1\.5 is before introduced 2\.0: this range matches no version$/m);
+      const last = prepare('last.json', mk([{ introduced: 'v3' }, { last_affected: 'v2.9' }], 'GitHub Actions', 'o/r')).batch.warnings!.join('\n');
+      expect(last).toMatch(/last\.json .*: last_affected v2\.9 is before introduced v3/);
+      // Two ranges in one list, each well ordered: no warning.
+      const fine = prepare('ok.json', mk([{ introduced: '1.0' }, { fixed: '1.2' }, { introduced: '2.0' }, { fixed: '2.1' }])).batch.warnings!.join('\n');
+      expect(fine).not.toMatch(/matches no version/);
+      const unordered = prepare('uo.json', mk([{ introduced: '0' }, { fixed: 'not-a-pep440-version' }])).batch.warnings!.join('\n');
+      expect(unordered).toMatch(/uo\.json .*events\/1\/fixed: fixed "not-a-pep440-version" is not a PyPI ECOSYSTEM version; this range is not evaluated/);
+    });
     it('a secret in a record: SECRET_REFUSED at its pointer', () => {
       expectBlastError(() => prepare('a.json', bad((d) => (d.details = 'exfiltrated with sk-proj-abcdefghijklmnopqrstuvwxyz012345'))), 'SECRET_REFUSED', { location: '/details' });
     });

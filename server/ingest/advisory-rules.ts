@@ -226,6 +226,8 @@ export async function applyStandingRules(batch: GraphBatch, store: RuleReader): 
     map.set(a, set);
   };
 
+  /** (rule, version) pairs the rule's ranges cannot order: reviewed below. */
+  const unjudged: Array<[AdvisoryRule, string]> = [];
   /** Versions that an advisory in this batch stops marking: checked against every other rule below. */
   const unmarkCandidates = new Map<string, { rule: AdvisoryRule; malicious: boolean }>();
 
@@ -244,10 +246,7 @@ export async function applyStandingRules(batch: GraphBatch, store: RuleReader): 
           m.sources = unionSources(m.sources, rule.sources);
           note(report.matched, rule.id, v);
         } else if (verdict.unjudged) {
-          const m = markOf(v);
-          m.unchecked.add(rule.id);
-          m.sources = unionSources(m.sources, rule.sources);
-          note(report.unchecked, rule.id, v);
+          unjudged.push([rule, v]);
         } else if (fromBatch) {
           const ownRule = own.get(rule.id)!;
           if (ownRule !== rule && judge(ownRule, v).match) {
@@ -260,6 +259,20 @@ export async function applyStandingRules(batch: GraphBatch, store: RuleReader): 
           }
         }
       }
+    }
+  }
+
+  // A commit pinned with its tag in a comment was judged as that tag (github-workflow.ts): not listed.
+  if (unjudged.length > 0) {
+    const batchProps = new Map(batch.nodes.filter((n) => n.kind === 'PackageVersion').map((n) => [n.id, n.props ?? {}]));
+    const stored = await getMap(store, unjudged.map(([, v]) => v).filter((v) => !batchProps.has(v)));
+    for (const [rule, v] of unjudged) {
+      const props = batchProps.get(v) ?? stored.get(v)?.props ?? {};
+      if (typeof props.commentTag === 'string') continue;
+      const m = markOf(v);
+      m.unchecked.add(rule.id);
+      m.sources = unionSources(m.sources, rule.sources);
+      note(report.unchecked, rule.id, v);
     }
   }
 

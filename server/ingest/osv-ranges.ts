@@ -52,7 +52,11 @@ export type VersionCompare = (a: string, b: string) => number | null;
 const DOTTED = /^[vV]?(\d+(?:\.\d+)*)(?:[-+._]?([0-9A-Za-z][0-9A-Za-z.+_-]*))?$/;
 
 /** Dotted-number order for tags and unknown ecosystems: `v0.33.1 < 0.35.0`, `1.0-rc1 < 1.0`, `v4 = 4.0.0`. */
+/** A commit SHA (abbreviated from 7 hex digits, or full) is not a version, even when it starts with digits. */
+const COMMIT = /^(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{7,64}$/i;
+
 export const compareDotted: VersionCompare = (a, b) => {
+  if (COMMIT.test(a.trim()) || COMMIT.test(b.trim())) return null;
   const x = DOTTED.exec(a.trim());
   const y = DOTTED.exec(b.trim());
   if (!x || !y) return null;

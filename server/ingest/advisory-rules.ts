@@ -87,7 +87,7 @@ export function judge(rule: AdvisoryRule, versionId: string): Verdict {
   if (rule.versions.has(versionId)) return { match: true };
   const pkg = safePackageIdOf(versionId);
   const ranges = pkg ? rule.ranges.get(pkg) : undefined;
-  const version = versionOf(versionId);
+  const version = safeVersionOf(versionId);
   if (!ranges || ranges.length === 0 || version === undefined) return { match: false, unjudged: false };
   let judgeable = false;
   for (const r of ranges) {
@@ -398,6 +398,14 @@ function safePackageIdOf(id: string): string | null {
     return packageIdOf(id);
   } catch {
     return null;
+  }
+}
+
+function safeVersionOf(id: string): string | undefined {
+  try {
+    return versionOf(id);
+  } catch {
+    return undefined;
   }
 }
 

@@ -9,8 +9,10 @@
  * is not a compromised one, and marking every version named by a CVE would make each of them a seed of
  * `blast radius`. `compromisedAt` is never set: the engine starts a marked version at its publishedAt.
  *
- * Ranges cannot be evaluated here (that needs the versions the store knows); they are kept on the
- * Advisory as `affectedRanges` and expanded by `expandOsvRanges` (osv-ranges.ts) at ingest.
+ * The record is a standing rule (advisory-rules.ts): the Advisory keeps `affectedVersions` and
+ * `affectedRanges` (always both, empty when withdrawn) and every Package it names gets `advisories:
+ * [osv:<id>]`, so the rule applies to versions ingested later, and ranges are evaluated at ingest
+ * against every version the store knows.
  *
  * A record with an empty id (OpenSSF per-source files such as MAL-0000-ghsa-malware-….json) is named
  * the way OpenSSF names its file, `MAL-0000-<origin source>-<first 16 hex of the origin sha256>`,
@@ -22,9 +24,9 @@
 import { basename } from 'node:path';
 import { parseIdOfKind, printable } from '../model/ids.js';
 import { normalizeTime } from '../model/time.js';
-import type { GraphBatch, GraphNode, Json, NodeInput, Props } from '../model/types.js';
+import type { GraphBatch, Json, Props } from '../model/types.js';
 import type { IngestContext, InputFormat } from './format.js';
-import { comparatorFor, type OsvEvent, type OsvRange, type OsvRangeQuery } from './osv-ranges.js';
+import { comparatorFor, type OsvEvent, type OsvRange } from './osv-ranges.js';
 import { GraphBuilder, isObject, refuseSecrets } from './package-graph.js';
 import type { ParsedInput } from './parsed-input.js';
 
@@ -279,36 +281,4 @@ function checkRange(range: OsvRange, ecosystem: string, pointer: string, b: Grap
       b.warn(`${e.fixed !== undefined ? 'fixed' : 'last_affected'} ${close} is before introduced ${open}: this range matches no version`, `${pointer}/events/${k}`);
     }
   });
-}
-
-/**
- * The range queries of the Advisories in a batch (or of stored Advisory nodes, to re-evaluate them
- * when a lockfile brings new versions), for `expandOsvRanges`.
- */
-export function osvRangeQueries(source: GraphBatch | ReadonlyArray<Pick<GraphNode, 'id' | 'kind' | 'props' | 'sources'> | NodeInput>): OsvRangeQuery[] {
-  const nodes = Array.isArray(source) ? source : (source as GraphBatch).nodes;
-  const queries: OsvRangeQuery[] = [];
-  for (const n of nodes as ReadonlyArray<NodeInput>) {
-    if (n.kind !== 'Advisory' || !Array.isArray(n.props?.affectedRanges)) continue;
-    const byPackage = new Map<string, OsvRangeQuery>();
-    for (const r of n.props!.affectedRanges as Json[]) {
-      if (!isObject(r) || typeof r.package !== 'string' || typeof r.ecosystem !== 'string' || typeof r.type !== 'string' || !Array.isArray(r.events)) continue;
-      const key = `${r.package}|${r.ecosystem}`;
-      let q = byPackage.get(key);
-      if (!q) {
-        q = {
-          advisoryId: n.id,
-          packageId: r.package,
-          ecosystem: r.ecosystem,
-          ranges: [],
-          compromise: n.props!.malicious === true,
-          sources: n.sources.map((s) => ({ ...s, pointer: '/affected' })),
-        };
-        byPackage.set(key, q);
-        queries.push(q);
-      }
-      q.ranges.push({ type: r.type, events: r.events as OsvEvent[] });
-    }
-  }
-  return queries;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { osvRangeQueries } from '../../server/ingest/osv.js';
+import { ruleOf } from '../../server/ingest/advisory-rules.js';
 import { mergeNode } from '../../server/model/record.js';
 import { edges, expectBlastError, fixturePath, fixtureText, ids, prepare, prepareFixture } from './helpers.js';
 
@@ -73,9 +73,19 @@ describe('OSV', () => {
     expect(ids(batch, 'PackageVersion')).toEqual(['pkg:golang/github.com/aquasecurity/trivy@0.69.4']);
     const adv = batch.nodes.find((n) => n.kind === 'Advisory')!;
     expect(adv.props).toMatchObject({ severity: 'CRITICAL', aliases: ['CVE-2026-33634'], published: '2026-03-24T17:53:12Z' });
-    expect(osvRangeQueries(batch)).toEqual([
-      expect.objectContaining({ advisoryId: 'osv:GHSA-69fq-xp46-6x23', packageId: 'pkg:githubactions/aquasecurity/trivy-action', ecosystem: 'GitHub Actions', compromise: true, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '0.35.0' }] }] }),
-      expect.objectContaining({ packageId: 'pkg:githubactions/aquasecurity/setup-trivy', ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '0.2.6' }] }] }),
+    expect(adv.props!.affectedVersions).toEqual(['pkg:golang/github.com/aquasecurity/trivy@0.69.4']);
+    expect(adv.props!.affectedRanges).toEqual([
+      { package: 'pkg:githubactions/aquasecurity/trivy-action', ecosystem: 'GitHub Actions', type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '0.35.0' }] },
+      { package: 'pkg:githubactions/aquasecurity/setup-trivy', ecosystem: 'GitHub Actions', type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '0.2.6' }] },
+    ]);
+    const rule = ruleOf(adv)!;
+    expect(rule.malicious).toBe(true);
+    expect([...rule.packages].sort()).toEqual(['pkg:githubactions/aquasecurity/setup-trivy', 'pkg:githubactions/aquasecurity/trivy-action', 'pkg:golang/github.com/aquasecurity/trivy']);
+    // The packages it names are indexed, so versions ingested later are checked against it.
+    expect(batch.nodes.filter((n) => n.kind === 'Package').map((n) => [n.id, n.props])).toEqual([
+      ['pkg:golang/github.com/aquasecurity/trivy', { advisories: ['osv:GHSA-69fq-xp46-6x23'] }],
+      ['pkg:githubactions/aquasecurity/trivy-action', { advisories: ['osv:GHSA-69fq-xp46-6x23'] }],
+      ['pkg:githubactions/aquasecurity/setup-trivy', { advisories: ['osv:GHSA-69fq-xp46-6x23'] }],
     ]);
   });
 

@@ -126,6 +126,23 @@ describe.each(STORES)('advisories as standing rules: $backend', (adapter) => {
     expect(adv!.props.affectedVersions).toEqual(['pkg:pypi/acme-util@1.0.1']);
   }, 300_000);
 
+  it("one action, one identity: syft's pkg:github SBOM and the workflow name the same version, and the advisory reaches both", async () => {
+    const syft = JSON.stringify({
+      bomFormat: 'CycloneDX',
+      specVersion: '1.7',
+      version: 1,
+      components: [{ 'bom-ref': 'a', type: 'library', name: 'tj-actions/changed-files', version: 'v44', purl: 'pkg:github/tj-actions/changed-files@v44' }],
+    });
+    await ingest(store, 'GHSA-mrrh-fwg8-r2c3.json', TJ_ACTIONS);
+    await ingest(store, 'repo/.github/workflows/release.yml', WORKFLOW);
+    const prepared = prepareInput('syft.cdx.json', syft, { ingestedAt: INGESTED_AT, options: { service: { id: 'svc:acme/ci-image' } } });
+    await store.write(await resolveAgainstStore(prepared, store));
+    expect((await store.compromisedNodes()).map((n) => n.id)).toEqual(['pkg:githubactions/tj-actions/changed-files@v44']);
+    expect(await store.countNodes('PackageVersion')).toBe(2); // checkout@v4 and changed-files@v44
+    const reached = (await computeBlastRadius(store, await defaultSeeds(store))).affected.map((a) => a.id);
+    expect(reached).toEqual(expect.arrayContaining(['svc:local/repo/release', 'svc:acme/ci-image']));
+  });
+
   it('a user mark survives a revision that drops the version', async () => {
     await ingest(store, 'rev1.json', JSON.stringify({ id: 'MAL-2026-9004', modified: '2026-03-01T00:00:00Z', summary: 'malware', affected: [{ package: { ecosystem: 'npm', name: 'left-pad' }, versions: ['1.3.1'] }] }));
     const { markCompromised } = await import('../../server/engine/mark-compromised.js');

@@ -20,6 +20,12 @@
  * record of what an earlier revision said; an older revision ingested after a newer one writes the
  * same history, so both orders give the same graph.
  *
+ * Order. Besides the rules, every batch asserts (rather than merely mentions) each node it names
+ * without describing it, and the Package of each of its versions, so that their sources are the union of
+ * the files that name them whichever came first. With these, the same files in any order (in one
+ * command or many) give the same graph, as long as they do not contradict each other (a later
+ * assertion of a different name or prop still wins).
+ *
  * Unjudgeable versions (a branch `@master`, a commit SHA) of a package whose ranges are in force
  * cannot be ordered against them: each is listed in a warning and recorded on the version as
  * `uncheckedAgainst: [osv:…]`, so a responder can review them (GraphQL `uncheckedUses`).
@@ -27,7 +33,7 @@
 import { packageIdOf, parseId, versionOf } from '../model/ids.js';
 import { unionSources } from '../model/record.js';
 import type { StoredNode } from '../model/record.js';
-import type { Confidence } from '../model/kinds.js';
+import type { Confidence, NodeKind } from '../model/kinds.js';
 import type { EdgeInput, GraphBatch, Json, NodeInput, Props, Source } from '../model/types.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { comparatorFor, versionsInRanges, type OsvEvent } from './osv-ranges.js';
@@ -152,10 +158,23 @@ export async function applyStandingRules(batch: GraphBatch, store: RuleReader): 
     const pkg = safePackageIdOf(id);
     if (pkg) packageSources.set(pkg, unionSources(packageSources.get(pkg) ?? [], sources));
   }
-  const describedPackages = new Set(batch.nodes.filter((n) => n.kind === 'Package').map((n) => n.id));
-  for (const [pkg, sources] of packageSources) {
-    if (!describedPackages.has(pkg)) nodes.push({ id: pkg, kind: 'Package', sources });
+  // Likewise every node the batch only mentions (an edge end it does not describe): a mention would
+  // leave a stored node exactly as stored, so which file came first would decide its sources.
+  const described = new Set(batch.nodes.map((n) => n.id));
+  const mentioned = new Map<string, { kind: NodeKind; sources: Source[] }>();
+  const mention = (id: string, kind: NodeKind, sources: Source[]) => {
+    if (described.has(id)) return;
+    const prev = mentioned.get(id);
+    mentioned.set(id, { kind, sources: unionSources(prev?.sources ?? [], sources) });
+  };
+  for (const [pkg, sources] of packageSources) mention(pkg, 'Package', sources);
+  for (const e of batch.edges) {
+    for (const id of [e.from, e.to]) {
+      const kind = safeKind(id);
+      if (kind && kind !== 'Advisory' && kind !== 'Incident') mention(id, kind, e.sources);
+    }
   }
+  for (const [id, { kind, sources }] of mentioned) nodes.push({ id, kind, sources });
 
   // The advisories in this batch: their own rule, and the rule in force (a stored newer revision wins).
   const batchAdvisories = batch.nodes.filter((n) => n.kind === 'Advisory' && ruleOf(n) !== null);
@@ -409,7 +428,7 @@ function safeVersionOf(id: string): string | undefined {
   }
 }
 
-function safeKind(id: string): string | null {
+function safeKind(id: string): NodeKind | null {
   try {
     return parseId(id).kind;
   } catch {

@@ -14,11 +14,12 @@
  *   every stored version of its packages too. A match gives an AFFECTS edge and the marks
  *   (`advisories`, `compromised` for malicious code) citing the advisory at `/affected`.
  *
- * Re-evaluation. A revision that no longer matches a version unmarks it (`compromised: false`) unless
- * another advisory in force still marks it or a user marked it (a `mark:` source). Edges cannot be
- * deleted through the store contract, so the AFFECTS edge and the `advisories` entry stay, as the
- * record of what an earlier revision said; an older revision ingested after a newer one writes the
- * same history, so both orders give the same graph.
+ * Re-evaluation. Each revision's rule is also kept on the Advisory (`revision:<modified>`). A version
+ * any revision matched gets the AFFECTS edge and the `advisories` entry, citing every revision (edges
+ * cannot be deleted through the store contract, and this way the record of what an earlier revision
+ * said is the same whichever files came first); only the rule in force marks it compromised. A version
+ * the rule in force no longer matches is unmarked (`compromised: false`) unless another advisory in
+ * force still marks it or a user marked it (a `mark:` source).
  *
  * Order. Besides the rules, every batch asserts (rather than merely mentions) each node it names
  * without describing it, and the Package of each of its versions, so that their sources are the union of
@@ -86,6 +87,37 @@ export function ruleOf(node: { id: string; props?: Props; sources: Source[] }): 
     rule.packages.add(r.package);
   }
   return rule;
+}
+
+/** Props key of one revision's rule on the Advisory node: `revision:<modified>`. */
+export const REVISION_KEY = 'revision:';
+
+/** An advisory as the rules see it: the rule in force and every revision's. */
+interface Entry {
+  id: string;
+  inForce: AdvisoryRule;
+  revisions: AdvisoryRule[];
+  packages: Set<string>;
+  /** Every revision's sources, at `/affected`: what a derived fact cites. */
+  sources: Source[];
+  /** True for an advisory in the batch being written (evaluated against every known version). */
+  fromBatch: boolean;
+}
+
+function entryOf(node: { id: string; props?: Props; sources: Source[] }, fromBatch: boolean): Entry | null {
+  const inForce = ruleOf(node);
+  if (!inForce) return null;
+  const sources = node.sources.map((s) => ({ ...s, pointer: '/affected' }));
+  inForce.sources = sources;
+  const revisions: AdvisoryRule[] = [];
+  for (const [key, value] of Object.entries(node.props ?? {})) {
+    if (!key.startsWith(REVISION_KEY) || !isRecord(value)) continue;
+    const rule = ruleOf({ id: node.id, props: value as Props, sources });
+    if (rule) revisions.push(rule);
+  }
+  if (revisions.length === 0) revisions.push(inForce); // recorded before revisions were kept
+  const packages = new Set([inForce, ...revisions].flatMap((r) => [...r.packages]));
+  return { id: node.id, inForce, revisions, packages, sources, fromBatch };
 }
 
 /** Judges one PackageVersion id against a rule. */
@@ -176,34 +208,28 @@ export async function applyStandingRules(batch: GraphBatch, store: RuleReader): 
   }
   for (const [id, { kind, sources }] of mentioned) nodes.push({ id, kind, sources });
 
-  // The advisories in this batch: their own rule, and the rule in force (a stored newer revision wins).
+  // The advisories in this batch, with what is stored of them: the rule in force (the newest
+  // revision's), every revision's rule, and their sources (all revisions') at /affected.
+  const entries = new Map<string, Entry>();
   const batchAdvisories = batch.nodes.filter((n) => n.kind === 'Advisory' && ruleOf(n) !== null);
   const storedBatchAdvisories = await getMap(store, batchAdvisories.map((n) => n.id));
-  const own = new Map<string, AdvisoryRule>();
-  const ownSources = new Map<string, Source[]>();
-  const inForce = new Map<string, AdvisoryRule>();
   for (const n of batchAdvisories) {
     const stored = storedBatchAdvisories.get(n.id);
-    const ownRule = ruleOf(n)!;
-    const sources = unionSources(stored?.sources ?? [], n.sources).map((s) => ({ ...s, pointer: '/affected' }));
-    ownSources.set(n.id, n.sources.map((s) => ({ ...s, pointer: '/affected' })));
-    ownRule.sources = sources;
-    own.set(n.id, ownRule);
-    const forceRule = stored && olderThan(n.props, stored.props) ? ruleOf(stored) : ownRule;
-    if (forceRule) inForce.set(n.id, { ...forceRule, sources });
+    const props = stored ? (olderThan(n.props, stored.props) ? { ...n.props, ...stored.props } : { ...stored.props, ...n.props }) : (n.props ?? {});
+    const entry = entryOf({ id: n.id, props, sources: unionSources(stored?.sources ?? [], n.sources) }, true);
+    if (entry) entries.set(n.id, entry);
   }
 
   // Stored advisories indexed on the batch's packages.
-  const allPackages = new Set([...packageSources.keys(), ...[...own.values()].flatMap((r) => [...r.packages])]);
-  const storedPackages = await getMap(store, [...allPackages]);
+  const storedPackages = await getMap(store, [...packageSources.keys()]);
   const indexed = new Set<string>();
   for (const pkg of packageSources.keys()) {
     const adv = storedPackages.get(pkg)?.props.advisories;
-    if (Array.isArray(adv)) for (const a of adv) if (typeof a === 'string' && !inForce.has(a)) indexed.add(a);
+    if (Array.isArray(adv)) for (const a of adv) if (typeof a === 'string' && !entries.has(a)) indexed.add(a);
   }
   for (const [id, node] of await getMap(store, [...indexed])) {
-    const rule = ruleOf(node);
-    if (rule) inForce.set(id, rule);
+    const entry = entryOf(node, false);
+    if (entry) entries.set(id, entry);
   }
 
   // Candidate versions: the batch's, and every stored version of the packages of the batch's advisories.
@@ -216,9 +242,9 @@ export async function applyStandingRules(batch: GraphBatch, store: RuleReader): 
     candidates.set(pkg, set);
   };
   for (const id of batchVersions.keys()) addCandidate(id);
-  const ownPackages = [...new Set([...own.values()].flatMap((r) => [...r.packages]))];
-  if (ownPackages.length > 0) {
-    for (const e of await store.edgesOf(ownPackages, { direction: 'in', kinds: ['VERSION_OF'] })) addCandidate(e.from);
+  const batchAdvisoryPackages = [...new Set([...entries.values()].filter((e) => e.fromBatch).flatMap((e) => [...e.packages]))];
+  if (batchAdvisoryPackages.length > 0) {
+    for (const e of await store.edgesOf(batchAdvisoryPackages, { direction: 'in', kinds: ['VERSION_OF'] })) addCandidate(e.from);
   }
 
   const marks = new Map<string, Marks>();
@@ -227,55 +253,40 @@ export async function applyStandingRules(batch: GraphBatch, store: RuleReader): 
     if (!m) marks.set(id, (m = { advisories: new Set(), unchecked: new Set(), sources: [] }));
     return m;
   };
-  const edgeAt = new Map<string, EdgeInput>();
-  const addEdge = (rule: AdvisoryRule, to: string, sources: Source[], confidence?: Confidence) => {
-    const key = `${rule.id}|${to}`;
-    const prev = edgeAt.get(key);
-    if (prev) {
-      prev.sources = unionSources(prev.sources, sources);
-      return;
-    }
-    const e: EdgeInput = { from: rule.id, kind: 'AFFECTS', to, ...(confidence && { confidence }), sources };
-    edgeAt.set(key, e);
-    edges.push(e);
-  };
   const note = (map: Map<string, Set<string>>, a: string, v: string) => {
     const set = map.get(a) ?? new Set<string>();
     set.add(v);
     map.set(a, set);
   };
 
-  /** (rule, version) pairs the rule's ranges cannot order: reviewed below. */
-  const unjudged: Array<[AdvisoryRule, string]> = [];
-  /** Versions that an advisory in this batch stops marking: checked against every other rule below. */
+  /** (entry, version) pairs its ranges cannot order: reviewed below. */
+  const unjudged: Array<[Entry, string]> = [];
+  /** Versions an earlier revision matched that the rule in force does not: unmarked below unless something else marks them. */
   const unmarkCandidates = new Map<string, { rule: AdvisoryRule; malicious: boolean }>();
 
-  for (const rule of inForce.values()) {
-    const fromBatch = own.has(rule.id);
-    for (const pkg of rule.packages) {
+  for (const entry of entries.values()) {
+    const { inForce } = entry;
+    for (const pkg of entry.packages) {
       for (const v of candidates.get(pkg) ?? []) {
         // A stored advisory is applied to this batch's versions only; one in the batch to every known version.
-        if (!fromBatch && !batchVersions.has(v)) continue;
-        const verdict = judge(rule, v);
-        if (verdict.match) {
-          addEdge(rule, v, rule.sources, verdict.confidence);
+        if (!entry.fromBatch && !batchVersions.has(v)) continue;
+        const now = judge(inForce, v);
+        const before = now.match ? now : entry.revisions.map((r) => judge(r, v)).find((x) => x.match);
+        if (before?.match) {
+          // Any revision's match is recorded (AFFECTS, `advisories`), citing every revision, so the edge
+          // is the same whichever revisions and versions came first; only the rule in force marks.
+          edges.push({ from: entry.id, kind: 'AFFECTS', to: v, ...(before.confidence && { confidence: before.confidence }), sources: entry.sources });
           const m = markOf(v);
-          m.advisories.add(rule.id);
-          if (rule.malicious) m.compromised = true;
-          m.sources = unionSources(m.sources, rule.sources);
-          note(report.matched, rule.id, v);
-        } else if (verdict.unjudged) {
-          unjudged.push([rule, v]);
-        } else if (fromBatch) {
-          const ownRule = own.get(rule.id)!;
-          if (ownRule !== rule && judge(ownRule, v).match) {
-            // An older revision named it; the newer one in force does not: history, not a mark.
-            addEdge(rule, v, ownSources.get(rule.id)!);
-            const m = markOf(v);
-            m.advisories.add(rule.id);
-            m.sources = unionSources(m.sources, ownSources.get(rule.id)!);
-            unmarkCandidates.set(v, { rule, malicious: rule.malicious || ownRule.malicious });
+          m.advisories.add(entry.id);
+          m.sources = unionSources(m.sources, entry.sources);
+          if (now.match) {
+            if (inForce.malicious) m.compromised = true;
+            note(report.matched, entry.id, v);
+          } else {
+            unmarkCandidates.set(v, { rule: inForce, malicious: inForce.malicious || entry.revisions.some((r) => r.malicious) });
           }
+        } else if (now.match === false && (now.unjudged || entry.revisions.some((r) => (judge(r, v) as { unjudged?: boolean }).unjudged))) {
+          unjudged.push([entry, v]);
         }
       }
     }
@@ -285,24 +296,17 @@ export async function applyStandingRules(batch: GraphBatch, store: RuleReader): 
   if (unjudged.length > 0) {
     const batchProps = new Map(batch.nodes.filter((n) => n.kind === 'PackageVersion').map((n) => [n.id, n.props ?? {}]));
     const stored = await getMap(store, unjudged.map(([, v]) => v).filter((v) => !batchProps.has(v)));
-    for (const [rule, v] of unjudged) {
+    for (const [entry, v] of unjudged) {
       const props = batchProps.get(v) ?? stored.get(v)?.props ?? {};
       if (typeof props.commentTag === 'string') continue;
       const m = markOf(v);
-      m.unchecked.add(rule.id);
-      m.sources = unionSources(m.sources, rule.sources);
-      note(report.unchecked, rule.id, v);
+      m.unchecked.add(entry.id);
+      m.sources = unionSources(m.sources, entry.sources);
+      note(report.unchecked, entry.id, v);
     }
   }
 
-  // Versions the batch's advisories marked before (stored AFFECTS edges) that the rule in force no longer matches.
-  const batchRuleIds = [...own.keys()];
-  if (batchRuleIds.length > 0) {
-    for (const e of await store.edgesOf(batchRuleIds, { direction: 'out', kinds: ['AFFECTS'] })) {
-      const rule = inForce.get(e.from);
-      if (rule && !judge(rule, e.to).match) unmarkCandidates.set(e.to, { rule, malicious: rule.malicious || own.get(e.from)!.malicious });
-    }
-  }
+  const inForce = new Map([...entries].map(([id, e]) => [id, e.inForce]));
   if (unmarkCandidates.size > 0) await unmark(unmarkCandidates, store, inForce, marks, markOf);
 
   // The batch's own nodes for those versions take the computed marks (one node per id).
@@ -329,16 +333,15 @@ export async function applyStandingRules(batch: GraphBatch, store: RuleReader): 
         `${list.slice(0, 10).join(', ')}${list.length > 10 ? `, … (${list.length - 10} more)` : ''}; recorded as uncheckedAgainst for review`,
     );
   }
-  for (const rule of own.values()) {
-    const force = inForce.get(rule.id)!;
-    if (force.ranges.size === 0) continue;
-    const hits = [...(report.matched.get(rule.id) ?? [])].filter((v) => !force.versions.has(v));
+  for (const entry of entries.values()) {
+    if (!entry.fromBatch || entry.inForce.ranges.size === 0) continue;
+    const hits = [...(report.matched.get(entry.id) ?? [])].filter((v) => !entry.inForce.versions.has(v));
     if (hits.length === 0) {
-      warnings.push(`${batch.input}: ${rule.id}: no known version of ${[...force.ranges.keys()].join(', ')} falls in its ranges yet; the advisory stays in force and marks matching versions ingested later`);
+      warnings.push(`${batch.input}: ${entry.id}: no known version of ${[...entry.inForce.ranges.keys()].join(', ')} falls in its ranges yet; the advisory stays in force and marks matching versions ingested later`);
     }
   }
   for (const [a, vs] of report.matched) {
-    if (own.has(a)) continue;
+    if (entries.get(a)?.fromBatch) continue;
     const list = [...vs].sort();
     warnings.push(`${batch.input}: ${a} (already stored) applies to ${list.slice(0, 10).join(', ')}${list.length > 10 ? `, … (${list.length - 10} more)` : ''}`);
   }

@@ -12,7 +12,8 @@
  * The record is a standing rule (advisory-rules.ts): the Advisory keeps `affectedVersions` and
  * `affectedRanges` (always both, empty when withdrawn) and every Package it names gets `advisories:
  * [osv:<id>]`, so the rule applies to versions ingested later, and ranges are evaluated at ingest
- * against every version the store knows.
+ * against every version the store knows. Each revision's rule is also kept under
+ * `revision:<modified>`, so what an earlier revision matched is recorded in every order of files.
  *
  * A record with an empty id (OpenSSF per-source files such as MAL-0000-ghsa-malware-….json) is named
  * the way OpenSSF names its file, `MAL-0000-<origin source>-<first 16 hex of the origin sha256>`,
@@ -187,6 +188,9 @@ export function parseOsv(input: ParsedInput, ctx: IngestContext): GraphBatch {
   // The rule, always written whole (even empty): the newest revision's rule is the one in force.
   props.affectedRanges = withdrawn ? [] : affectedRanges;
   props.affectedVersions = withdrawn ? [] : [...versionIds].sort();
+  // This revision's rule under its own key, kept beside the others' (record.ts keeps keys an older
+  // revision adds): a version any revision matched keeps its AFFECTS edge whatever the order of files.
+  props[`revision:${modifiedAt ?? 'unknown'}`] = { malicious, affectedVersions: props.affectedVersions, affectedRanges: props.affectedRanges };
 
   b.node({ id: advisoryId, kind: 'Advisory', props, sources: b.source('') });
   return b.build();

@@ -158,6 +158,35 @@ describe.each(STORES)('advisories as standing rules: $backend', (adapter) => {
     expect(reached).toEqual(expect.arrayContaining(['svc:local/repo/release', 'svc:acme/ci-image']));
   });
 
+  it('a revision that narrows a range unmarks what it no longer covers, in every order, whatever came first', async () => {
+    const rev = (modified: string, lastAffected: string) =>
+      JSON.stringify({
+        id: 'GHSA-rrrr-ssss-tttt',
+        modified,
+        summary: 'Malicious code in a compromised action',
+        affected: [{ package: { ecosystem: 'GitHub Actions', name: 'tj-actions/changed-files' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { last_affected: lastAffected }] }] }],
+      });
+    const files: Record<string, string> = {
+      'rev1.json': rev('2025-03-15T00:00:00Z', '45.0.7'),
+      'rev2.json': rev('2025-03-16T00:00:00Z', '43.0.0'),
+      'repo/.github/workflows/release.yml': WORKFLOW.replace('changed-files@v44', 'changed-files@v44\n      - uses: tj-actions/changed-files@v42'),
+    };
+    const snapshots = new Set<string>();
+    for (const order of permutations(Object.keys(files))) {
+      await store.clear();
+      for (const name of order) await ingest(store, name, files[name]!);
+      snapshots.add(await store.snapshotId());
+      // v42 is covered by both revisions; v44 only by the first, which the second narrowed.
+      expect((await store.compromisedNodes()).map((n) => n.id), order.join(' ')).toEqual(['pkg:githubactions/tj-actions/changed-files@v42']);
+      const affects = await store.edgesOf(['osv:GHSA-rrrr-ssss-tttt'], { direction: 'out', kinds: ['AFFECTS'] });
+      expect(affects.map((e) => [e.to, e.sources.map((x) => x.source)])).toEqual([
+        ['pkg:githubactions/tj-actions/changed-files@v42', ['rev1.json', 'rev2.json']],
+        ['pkg:githubactions/tj-actions/changed-files@v44', ['rev1.json', 'rev2.json']],
+      ]);
+    }
+    expect(snapshots.size).toBe(1);
+  }, 120_000);
+
   it('a user mark survives a revision that drops the version', async () => {
     await ingest(store, 'rev1.json', JSON.stringify({ id: 'MAL-2026-9004', modified: '2026-03-01T00:00:00Z', summary: 'malware', affected: [{ package: { ecosystem: 'npm', name: 'left-pad' }, versions: ['1.3.1'] }] }));
     const { markCompromised } = await import('../../server/engine/mark-compromised.js');

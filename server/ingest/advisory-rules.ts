@@ -382,8 +382,8 @@ async function unmark(
     if (still) continue;
     const m = markOf(v);
     m.compromised = false;
-    // Cite what the version already cites of this advisory: whether an unmark happens depends on
-    // what was stored when, and new sources here would make the graph depend on the order of files.
+    // The loop above gave it the advisory's sources; a version only stored edges name cites what it
+    // already cites of the advisory (new sources here would depend on the order of files).
     const shas = new Set(rule.sources.map((s) => s.sha256));
     const cited = (node?.sources ?? []).filter((s) => shas.has(s.sha256));
     if (m.sources.length === 0) m.sources = cited.length > 0 ? cited : (node?.sources.slice(0, 1) ?? []);

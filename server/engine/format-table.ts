@@ -37,7 +37,7 @@ export function formatTable(result: TableInput, customerNodes: ReadonlyMap<strin
     const rows = result.customers.map((c) => {
       const a = byId.get(c.id)!;
       const hours = customerNodes.get(c.id)?.props.notifyWithinHours;
-      return [c.name, c.id, when(c.firstExposedAt), String(a.hops), a.confidence, deadline(c.firstExposedAt, hours), c.reasons.map((r) => r.via).join(', ')];
+      return [c.name.trim() === '' ? defaultName(c.id) : c.name, c.id, when(c.firstExposedAt), String(a.hops), a.confidence, deadline(c.firstExposedAt, hours), c.reasons.map((r) => r.via).join(', ')];
     });
     lines.push(...table(['NAME', 'ID', 'FIRST EXPOSED', 'HOPS', 'CONFIDENCE', 'NOTIFY BY', 'VIA'], rows));
   }
@@ -50,8 +50,8 @@ export function formatTable(result: TableInput, customerNodes: ReadonlyMap<strin
     if (ofKind.length === 0) continue;
     lines.push('');
     lines.push(`${kind} (${ofKind.length})`);
-    // A name the model derived from the id would only repeat it.
-    const rows = ofKind.map((a) => [a.id, a.name === defaultName(a.id) ? '' : a.name, when(a.firstExposedAt), String(a.hops), a.confidence, a.path.at(-1)?.from ?? '']);
+    // Never blank: a node nobody named shows the name derived from its id (`acme/key`, `litellm@1.82.8`).
+    const rows = ofKind.map((a) => [a.id, a.name.trim() === '' ? defaultName(a.id) : a.name, when(a.firstExposedAt), String(a.hops), a.confidence, a.path.at(-1)?.from ?? '']);
     lines.push(...table(['ID', 'NAME', 'FIRST EXPOSED', 'HOPS', 'CONFIDENCE', 'FROM'], rows));
   }
   return `${lines.join('\n')}\n`;

@@ -88,7 +88,7 @@ function summary(model: ExportModel): Block[] {
   if (customers.length > 0) {
     const deadlines = customers.map((c) => c.deadline).filter((d): d is string => d !== null).sort();
     out.push(
-      `${customers.length} customers or partners are affected: ${customers.map((c) => `${c.name} (${c.id})`).join(', ')}.` +
+      `${customers.length === 1 ? '1 customer or partner is' : `${customers.length} customers or partners are`} affected: ${customers.map((c) => `${c.name} (${c.id})`).join(', ')}.` +
         (deadlines.length > 0 ? ` The earliest notification deadline is ${deadlines[0]}.` : ''),
     );
   } else {

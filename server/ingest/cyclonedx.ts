@@ -1,5 +1,6 @@
 /**
- * CycloneDX JSON SBOMs (spec 1.4 to 1.6; 1.2 and 1.3 parse too). Components, nested at any depth, and
+ * CycloneDX JSON SBOMs (spec 1.4 to 1.7, what current syft writes; 1.2 and 1.3 parse too; 1.7 adds
+ * fields this reader does not need and changes none it reads). Components, nested at any depth, and
  * `metadata.component` (the root) become PackageVersions by purl; the `dependencies` graph, keyed by
  * `bom-ref`, becomes DEPENDS_ON edges. A component without a purl, or with a purl but no version, is
  * skipped with one aggregated warning (no ecosystem is guessed), and so are the edges that touch it.
@@ -17,7 +18,7 @@ export const cyclonedxFormat: InputFormat = {
   parse: parseCycloneDx,
 };
 
-const TESTED_SPECS = ['1.4', '1.5', '1.6'];
+const TESTED_SPECS = ['1.4', '1.5', '1.6', '1.7'];
 const READABLE_SPECS = ['1.2', '1.3', ...TESTED_SPECS];
 
 export function parseCycloneDx(input: ParsedInput, ctx: IngestContext): GraphBatch {
@@ -28,7 +29,7 @@ export function parseCycloneDx(input: ParsedInput, ctx: IngestContext): GraphBat
 
   const spec = doc.specVersion;
   if (typeof spec !== 'string') b.fail('specVersion must be a string such as "1.6"', '/specVersion');
-  else if (!READABLE_SPECS.includes(spec)) b.fail(`unsupported CycloneDX specVersion "${spec.slice(0, 20)}" (expected 1.4 to 1.6)`, '/specVersion');
+  else if (!READABLE_SPECS.includes(spec)) b.fail(`unsupported CycloneDX specVersion "${spec.slice(0, 20)}" (expected 1.4 to 1.7)`, '/specVersion');
   else if (!TESTED_SPECS.includes(spec)) b.warn(`CycloneDX ${spec} is older than 1.4; read as 1.4`, '/specVersion');
 
   /** bom-ref -> the PackageVersion id, or null for a component that was skipped. */
@@ -47,7 +48,7 @@ export function parseCycloneDx(input: ParsedInput, ctx: IngestContext): GraphBat
       refAt.set(ref, pointer);
     }
     let id: string | null = null;
-    const purl = comp.purl;
+    const purl = typeof comp.purl === 'string' ? b.sbomPurl(comp.purl, `${pointer}/purl`) : comp.purl;
     if (purl !== undefined && typeof purl !== 'string') b.fail('purl must be a string', `${pointer}/purl`);
     if (typeof purl === 'string' && purl.trim() !== '') {
       for (const key of ['name', 'group', 'version'] as const) {
@@ -82,14 +83,11 @@ export function parseCycloneDx(input: ParsedInput, ctx: IngestContext): GraphBat
   const dependencies = doc.dependencies;
   if (dependencies !== undefined) {
     if (!Array.isArray(dependencies)) b.fail('dependencies must be an array', '/dependencies');
-    const resolve = (ref: unknown, pointer: string): string | null => {
+    /** The version a bom-ref names; null for a skipped component; undefined (warned) for an unknown ref. */
+    const resolve = (ref: unknown, pointer: string): string | null | undefined => {
       if (typeof ref !== 'string') return b.fail('a dependency ref must be a string', pointer);
       const id = byRef.get(ref);
-      if (id === undefined) {
-        b.tally('unknown-ref', 'dependency refs that name no component skipped', pointer);
-        return null;
-      }
-      if (id === null) b.tally('skipped-edge', 'dependency edges to or from a skipped component dropped', pointer);
+      if (id === undefined) b.tally('unknown-ref', 'dependency refs that name no component skipped', pointer);
       return id;
     };
     (dependencies as unknown[]).forEach((d, i) => {
@@ -102,7 +100,10 @@ export function parseCycloneDx(input: ParsedInput, ctx: IngestContext): GraphBat
       if (!Array.isArray(to)) b.fail('dependsOn must be an array of bom-refs', `${at}/dependsOn`);
       (to as unknown[]).forEach((ref, j) => {
         const target = resolve(ref, `${at}/dependsOn/${j}`);
-        if (from && target) b.edge(from, 'DEPENDS_ON', target, `${at}/dependsOn/${j}`);
+        // Counted per edge actually dropped: an entry without dependsOn drops nothing.
+        if (from === undefined || target === undefined) return;
+        if (from === null || target === null) b.tally('skipped-edge', 'dependency edges to or from a skipped component dropped', `${at}/dependsOn/${j}`);
+        else b.edge(from, 'DEPENDS_ON', target, `${at}/dependsOn/${j}`);
       });
     });
   }

@@ -2,7 +2,7 @@
  * Every supported input format, in detection order: the first whose detect() accepts the content wins.
  * Structured formats come first, each keyed on a field only it has (inventory `version` plus its
  * sections, CycloneDX `bomFormat`, SPDX `spdxVersion`, OSV `id` plus `modified`, package-lock
- * `lockfileVersion`, a workflow's `on` plus `jobs`); then the TOML lockfiles, which parse as text
+ * `lockfileVersion`, a workflow's `on` plus `jobs`, a Kubernetes object's `apiVersion` plus `kind`); then the TOML lockfiles, which parse as text
  * (uv.lock before poetry.lock: only uv writes a bare `version = 1`); requirements.txt, the loosest
  * test, last.
  */
@@ -10,6 +10,7 @@ import { cyclonedxFormat } from './cyclonedx.js';
 import type { InputFormat } from './format.js';
 import { githubWorkflowFormat } from './github-workflow.js';
 import { inventoryFormat } from './inventory.js';
+import { kubernetesFormat } from './kubernetes.js';
 import { osvFormat } from './osv.js';
 import { packageLockFormat } from './package-lock.js';
 import { poetryLockFormat } from './poetry-lock.js';
@@ -18,7 +19,7 @@ import { spdxFormat } from './spdx.js';
 import { uvLockFormat } from './uv-lock.js';
 
 /** Formats recognised by a marker field no inventory has. */
-const MARKED: InputFormat[] = [cyclonedxFormat, spdxFormat, osvFormat, packageLockFormat, githubWorkflowFormat];
+const MARKED: InputFormat[] = [cyclonedxFormat, spdxFormat, osvFormat, packageLockFormat, githubWorkflowFormat, kubernetesFormat];
 
 /**
  * The inventory stays first, but its detect() accepts any mapping with `version` and a section name,

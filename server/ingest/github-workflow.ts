@@ -12,7 +12,10 @@
  *   still becomes one node per repo: the file cannot tell the two apart.
  * - Every job runs with the repository's GITHUB_TOKEN, referenced or not (actions read it through
  *   `github.token` defaults), so the workflow always HOLDS `cred:<owner>/<repo>/GITHUB_TOKEN`
- *   (type `github-token`, the workflow's top-level `permissions` as its scope).
+ *   (type `github-token`; its scope is the widest `permissions` the workflow or any of its jobs grants).
+ * - A step pinned to a commit with the tag in a comment (`uses: o/r@<40 hex> # v0.36.0`) depends on
+ *   both: the commit version (props `commentTag`) and the tag version (`likely`), so advisories
+ *   with version ranges can judge it.
  *
  * Owner and repo, in order: the `--repo owner/repo` option; the path `…/github.com/<owner>/<repo>/
  * .github/workflows/<file>`; `<repo>/.github/workflows/<file>` gives `local/<repo>`; a file directly in
@@ -39,6 +42,18 @@ const SECRET_REF = /\bsecrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*['"]([A-Za
 const GITHUB_TOKEN_REF = /\bgithub\s*\.\s*token\b/;
 const USES = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)((?:\/[^@\s]*)?)@([^\s@]+)$/;
 const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** A full commit SHA (SHA-1 or SHA-256), as security guides tell people to pin actions. */
+const COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+/** The version a pin's trailing comment names: `# v0.36.0`, `# tag=v4.1.1`, `#v2`. */
+const TAG_COMMENT = /#\s*(?:tag\s*[=:]\s*)?(v?\d+(?:\.\d+){0,3}(?:[-+][0-9A-Za-z.-]+)?)\s*$/;
+
+/** The tag named in a comment at the end of the line `where` (`line N`), if any. */
+function tagComment(text: string, where: string): string | undefined {
+  const m = /^line (\d+)$/.exec(where);
+  if (!m) return undefined;
+  const line = text.split('\n')[Number(m[1]) - 1];
+  return line === undefined ? undefined : TAG_COMMENT.exec(line.replace(/\r$/, ''))?.[1];
+}
 
 export function parseGithubWorkflow(input: ParsedInput, ctx: IngestContext): GraphBatch {
   const b: GraphBuilder = new GraphBuilder(ctx, input.locate);
@@ -83,10 +98,21 @@ export function parseGithubWorkflow(input: ParsedInput, ctx: IngestContext): Gra
     if (u.includes('${{')) return b.tally('expression', 'uses built from expressions skipped (the action is only known at run time)', pointer);
     const m = USES.exec(u);
     if (!m) return b.fail(`"${printable(u)}" is not owner/repo@ref or owner/repo/path@ref`, pointer);
-    const [, owner, repo, path, ref] = m;
+    const [, owner, repo, , ref] = m;
+    // One node per repository and ref: two reusable workflows (or path actions) of one repository at
+    // one ref run the same code at that ref, and an advisory about the repository applies to both;
+    // which paths were used is in each edge's pointer.
     const id = b.purl('githubactions', owner!.toLowerCase(), repo!.toLowerCase(), ref, pointer);
-    b.packageVersion(id, pointer, { name: `${owner}/${repo}${path}@${ref}` });
+    const tag = COMMIT.test(ref!) ? tagComment(input.text, input.locate(pointer)) : undefined;
+    b.packageVersion(id, pointer, { name: `${owner}/${repo}@${ref}`, ...(tag !== undefined && { props: { commentTag: tag } }) });
     b.edge(serviceId, 'DEPENDS_ON', id, pointer, edgeTimes);
+    if (tag !== undefined) {
+      // `@<sha> # v0.36.0` (Dependabot, Renovate, pinact): judged as that tag too. `likely`: the comment
+      // is the author's word that the commit is the tag, which the file cannot prove.
+      const tagged = b.purl('githubactions', owner!.toLowerCase(), repo!.toLowerCase(), tag, pointer);
+      b.packageVersion(tagged, pointer, { name: `${owner}/${repo}@${tag}` });
+      b.edge(serviceId, 'DEPENDS_ON', tagged, pointer, { ...edgeTimes, confidence: 'likely' });
+    }
   }
 
   // Secrets: every expression anywhere in the file (env, with, run, if, …).
@@ -102,7 +128,7 @@ export function parseGithubWorkflow(input: ParsedInput, ctx: IngestContext): Gra
     }
   }, b);
   if (!held.has('GITHUB_TOKEN')) held.set('GITHUB_TOKEN', '/jobs');
-  const permissions = scopeOf(doc.permissions);
+  const permissions = tokenScope(doc.permissions, Object.values(jobs).map((j) => (isObject(j) ? j.permissions : undefined)));
   for (const [secret, pointer] of held) {
     const credId = parseIdOfKind(`cred:${scope}/${secret}`, 'Credential', ctx.input, input.locate(pointer));
     const token = secret === 'GITHUB_TOKEN';
@@ -158,15 +184,33 @@ function triggers(on: unknown): Json {
   return [];
 }
 
-/** The workflow's `permissions` as one line: `read-all`, or `contents: read, id-token: write`. */
-function scopeOf(permissions: unknown): string | undefined {
-  if (typeof permissions === 'string') return permissions.slice(0, 256);
-  if (!isObject(permissions)) return undefined;
-  return Object.entries(permissions)
-    .filter(([, v]) => typeof v === 'string')
-    .map(([k, v]) => `${k}: ${v as string}`)
-    .join(', ')
-    .slice(0, 1024);
+const LEVEL: Record<string, number> = { none: 0, read: 1, write: 2 };
+
+/**
+ * The GITHUB_TOKEN's scope as one line: the widest the workflow grants anywhere, since every job's
+ * token is the repository's and a stolen one from any job is what leaks. Job-level `permissions`
+ * (where `contents: write`, `packages: write`, `id-token: write` usually sit) replace the workflow's
+ * for that job; each permission keeps its highest level over all jobs (`contents: write, id-token:
+ * write`). `read-all` / `write-all` anywhere is reported as such (`write-all` wins).
+ */
+function tokenScope(top: unknown, jobLevel: unknown[]): string | undefined {
+  const given = [top, ...jobLevel].filter((p) => p !== undefined && p !== null);
+  if (given.length === 0) return undefined;
+  const named = given.filter((p): p is string => typeof p === 'string');
+  if (named.includes('write-all')) return 'write-all';
+  const levels = new Map<string, string>();
+  for (const p of given) {
+    if (!isObject(p)) continue;
+    for (const [k, v] of Object.entries(p)) {
+      if (typeof v !== 'string') continue;
+      const prev = levels.get(k);
+      if (prev === undefined || (LEVEL[v] ?? 0) > (LEVEL[prev] ?? 0)) levels.set(k, v);
+    }
+  }
+  const listed = [...levels].map(([k, v]) => `${k}: ${v}`);
+  if (named.includes('read-all')) listed.unshift('read-all');
+  else if (named.length > 0) listed.unshift(...named.map((n) => n.slice(0, 64)));
+  return listed.join(', ').slice(0, 1024);
 }
 
 /** Calls `fn` on every string value with its pointer and the key holding it; iterative, depth-capped. */

@@ -9,6 +9,7 @@ import { formatTime } from '../model/time.js';
 import type { GraphBatch } from '../model/types.js';
 import type { IngestOptions } from './format.js';
 import { FORMATS } from './formats.js';
+import { parseKubernetesDocuments } from './kubernetes.js';
 import { parseInput } from './parsed-input.js';
 
 /** Largest input accepted. @default 256 MiB (BLAST_MAX_INPUT_BYTES) */
@@ -35,12 +36,13 @@ export function prepareInput(
     throw new BlastError('BAD_INPUT', 'input is not valid UTF-8', { input });
   }
   const sha256 = createHash('sha256').update(buffer).digest('hex');
-  const parsed = parseInput(input, text);
+  // Multi-document YAML is read only as Kubernetes manifests; everything else is one document.
+  const parsed = parseKubernetesDocuments(input, text) ?? parseInput(input, text);
   const format = FORMATS.find((f) => f.detect(parsed));
   if (!format) {
     throw new BlastError(
       'UNKNOWN_FORMAT',
-      `not a supported format (inventory v1, CycloneDX JSON, SPDX JSON, OSV, uv.lock, poetry.lock, requirements.txt, package-lock.json, GitHub Actions workflow)`,
+      `not a supported format (inventory v1, CycloneDX JSON, SPDX JSON, OSV, uv.lock, poetry.lock, requirements.txt, package-lock.json, GitHub Actions workflow, Kubernetes manifests)`,
       { input },
     );
   }

@@ -1,8 +1,7 @@
 /**
- * OSV `ranges`, evaluated against versions the graph already knows. A parser sees one file, not the
- * store, so osv.ts keeps each affected package's ranges on the Advisory node (`props.affectedRanges`)
- * and `osvRangeQueries` (osv.ts) lists them; the ingest step asks the store which versions of each
- * package it knows and calls `expandOsvRanges` to add the AFFECTS edges and compromise marks.
+ * OSV `ranges`: which versions they hold. osv.ts keeps each affected package's ranges on the Advisory
+ * node (`props.affectedRanges`); advisory-rules.ts evaluates them against every version of the package,
+ * whether it was ingested before the advisory or after.
  *
  * Evaluation follows the OSV schema: events sorted by version, `introduced` opens, `fixed` closes
  * (exclusive), `last_affected` closes (inclusive), `limit` caps the range. Version order per ecosystem:
@@ -12,11 +11,7 @@
  * `GIT` ranges name commits, not versions, and are not evaluated.
  */
 import { compare as pep440Compare, valid as pep440Valid } from '@renovatebot/pep440';
-import { PackageURL } from 'packageurl-js';
 import semver from 'semver';
-import { packageIdOf, parseId, versionOf } from '../model/ids.js';
-import type { Confidence } from '../model/kinds.js';
-import type { EdgeInput, GraphBatch, NodeInput, Props, Source } from '../model/types.js';
 
 export interface OsvEvent {
   introduced?: string;
@@ -31,28 +26,17 @@ export interface OsvRange {
   events: OsvEvent[];
 }
 
-/** One affected package whose ranges still need evaluating against known versions. */
-export interface OsvRangeQuery {
-  /** The Advisory node id, e.g. `osv:GHSA-69fq-xp46-6x23`. */
-  advisoryId: string;
-  /** The Package id, e.g. `pkg:githubactions/aquasecurity/trivy-action`. */
-  packageId: string;
-  /** The OSV ecosystem, e.g. `GitHub Actions`. */
-  ecosystem: string;
-  ranges: OsvRange[];
-  /** Mark matching versions compromised (a malicious-code record), or only link them (a vulnerability). */
-  compromise: boolean;
-  /** Provenance for the edges added: the advisory's own sources. */
-  sources: Source[];
-}
-
 /** Compares two versions: negative, zero or positive; null when either is not a version of that scheme. */
 export type VersionCompare = (a: string, b: string) => number | null;
 
 const DOTTED = /^[vV]?(\d+(?:\.\d+)*)(?:[-+._]?([0-9A-Za-z][0-9A-Za-z.+_-]*))?$/;
 
 /** Dotted-number order for tags and unknown ecosystems: `v0.33.1 < 0.35.0`, `1.0-rc1 < 1.0`, `v4 = 4.0.0`. */
+/** A commit SHA (abbreviated from 7 hex digits, or full) is not a version, even when it starts with digits. */
+const COMMIT = /^(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{7,64}$/i;
+
 export const compareDotted: VersionCompare = (a, b) => {
+  if (COMMIT.test(a.trim()) || COMMIT.test(b.trim())) return null;
   const x = DOTTED.exec(a.trim());
   const y = DOTTED.exec(b.trim());
   if (!x || !y) return null;
@@ -144,76 +128,4 @@ function inRange(ecosystem: string, range: OsvRange, version: string): boolean {
     }
   }
   return included;
-}
-
-/** The PackageVersion id of `version` of a Package id, normalised like every other purl. */
-export function versionIdOf(packageId: string, version: string): string {
-  const p = PackageURL.fromString(packageId);
-  return parseId(new PackageURL(p.type, p.namespace, p.name, version, undefined, undefined).toString()).id;
-}
-
-/**
- * Adds to `batch` an AFFECTS edge and a mark (`advisories`, and `compromised` for malicious-code
- * records) for every known version inside each query's ranges. `knownVersionsOf` returns what the
- * store knows of a Package: PackageVersion ids (`pkg:pypi/litellm@1.82.8`) or plain versions
- * (`1.82.8`). Versions the batch itself names count as known. Returns a new batch; pure apart from
- * the lookups.
- *
- * @example
- * const known = async (pkg) => (await store.edgesOf([pkg], { direction: 'in', kinds: ['VERSION_OF'] })).map((e) => e.from);
- * const batch = await expandOsvRanges(prepared.batch, osvRangeQueries(prepared.batch), known);
- */
-export async function expandOsvRanges(
-  batch: GraphBatch,
-  queries: readonly OsvRangeQuery[],
-  knownVersionsOf: (packageId: string) => Promise<readonly string[]>,
-): Promise<GraphBatch> {
-  const nodes: NodeInput[] = [...batch.nodes];
-  const edges: EdgeInput[] = [...batch.edges];
-  const warnings = [...(batch.warnings ?? [])];
-  const edgeKeys = new Set(edges.map((e) => `${e.from}|${e.kind}|${e.to}`));
-  const inBatch = nodes.filter((n) => n.kind === 'PackageVersion').map((n) => n.id);
-
-  for (const q of queries) {
-    const known = new Map<string, string>(); // version id -> version text
-    const candidates = [...(await knownVersionsOf(q.packageId)), ...inBatch.filter((id) => safePackageIdOf(id) === q.packageId)];
-    for (const c of candidates) {
-      if (typeof c !== 'string' || c === '') continue;
-      try {
-        if (c.startsWith('pkg:')) {
-          if (safePackageIdOf(c) !== q.packageId) continue;
-          const v = versionOf(c);
-          if (v) known.set(parseId(c).id, v);
-        } else {
-          known.set(versionIdOf(q.packageId, c), c);
-        }
-      } catch {
-        // Not a version of this package: ignore it.
-      }
-    }
-    const usable = q.ranges.filter((r) => comparatorFor(q.ecosystem, r.type));
-    if (usable.length < q.ranges.length) warnings.push(`${q.advisoryId}: ${q.ranges.length - usable.length} GIT range(s) of ${q.packageId} not evaluated (they name commits, not versions)`);
-    const matched = new Set(versionsInRanges(q.ecosystem, usable, [...known.values()]));
-    const exact = usable.every((r) => comparatorFor(q.ecosystem, r.type)!.exact);
-    const confidence: Confidence | undefined = exact ? undefined : 'likely';
-    for (const [id, v] of known) {
-      if (!matched.has(v)) continue;
-      const key = `${q.advisoryId}|AFFECTS|${id}`;
-      if (edgeKeys.has(key)) continue;
-      edgeKeys.add(key);
-      const props: Props = { advisories: [q.advisoryId] };
-      if (q.compromise) props.compromised = true;
-      nodes.push({ id, kind: 'PackageVersion', props, sources: q.sources });
-      edges.push({ from: q.advisoryId, kind: 'AFFECTS', to: id, ...(confidence && { confidence }), sources: q.sources });
-    }
-  }
-  return { input: batch.input, nodes, edges, warnings };
-}
-
-function safePackageIdOf(id: string): string | null {
-  try {
-    return packageIdOf(id);
-  } catch {
-    return null;
-  }
 }

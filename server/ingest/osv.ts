@@ -9,8 +9,11 @@
  * is not a compromised one, and marking every version named by a CVE would make each of them a seed of
  * `blast radius`. `compromisedAt` is never set: the engine starts a marked version at its publishedAt.
  *
- * Ranges cannot be evaluated here (that needs the versions the store knows); they are kept on the
- * Advisory as `affectedRanges` and expanded by `expandOsvRanges` (osv-ranges.ts) at ingest.
+ * The record is a standing rule (advisory-rules.ts): the Advisory keeps `affectedVersions` and
+ * `affectedRanges` (always both, empty when withdrawn) and every Package it names gets `advisories:
+ * [osv:<id>]`, so the rule applies to versions ingested later, and ranges are evaluated at ingest
+ * against every version the store knows. Each revision's rule is also kept under
+ * `revision:<modified>`, so what an earlier revision matched is recorded in every order of files.
  *
  * A record with an empty id (OpenSSF per-source files such as MAL-0000-ghsa-malware-….json) is named
  * the way OpenSSF names its file, `MAL-0000-<origin source>-<first 16 hex of the origin sha256>`,
@@ -22,9 +25,9 @@
 import { basename } from 'node:path';
 import { parseIdOfKind, printable } from '../model/ids.js';
 import { normalizeTime } from '../model/time.js';
-import type { GraphBatch, GraphNode, Json, NodeInput, Props } from '../model/types.js';
+import type { GraphBatch, Json, Props } from '../model/types.js';
 import type { IngestContext, InputFormat } from './format.js';
-import type { OsvEvent, OsvRange, OsvRangeQuery } from './osv-ranges.js';
+import { comparatorFor, type OsvEvent, type OsvRange } from './osv-ranges.js';
 import { GraphBuilder, isObject, refuseSecrets } from './package-graph.js';
 import type { ParsedInput } from './parsed-input.js';
 
@@ -154,10 +157,14 @@ export function parseOsv(input: ParsedInput, ctx: IngestContext): GraphBatch {
     const packageId = affectedPackage(entry.package, `${at}/package`, b);
     if (packageId === null) return;
     const { id: pkgId, ecosystem } = packageId;
+    // The package index: which advisories to read when a version of this package is ingested later.
+    const packageNodeId = b.purl(pkgId.type, pkgId.namespace, pkgId.name, undefined, `${at}/package`);
+    b.node({ id: packageNodeId, kind: 'Package', props: { advisories: [advisoryId] }, sources: b.source(`${at}/package`) });
     const versions = strings(entry.versions, `${at}/versions`);
     versions.forEach((v, j) => {
       const vp = `${at}/versions/${j}`;
       if (v.trim() === '') b.fail('a version must not be empty', vp);
+      if (!/[0-9A-Za-z]/.test(v) || /[\s\u0000-\u001f\u007f]/.test(v)) b.fail(`"${printable(v, 40)}" is not a version (no letter or digit, or spaces)`, vp);
       const id = b.purl(pkgId.type, pkgId.namespace, pkgId.name, v, vp);
       if (withdrawn) return;
       versionIds.add(id);
@@ -173,11 +180,17 @@ export function parseOsv(input: ParsedInput, ctx: IngestContext): GraphBatch {
         b.tally('git-range', 'GIT ranges (commits, not versions) not evaluated', rp);
         return;
       }
+      checkRange(range, ecosystem, rp, b);
       affectedRanges.push({ package: b.purl(pkgId.type, pkgId.namespace, pkgId.name, undefined, `${at}/package`), ecosystem, type: range.type, events: range.events as unknown as Json });
     });
   });
   if (withdrawn) b.warn(`withdrawn on ${withdrawn}: no version is marked`, '/withdrawn');
-  if (affectedRanges.length > 0 && !withdrawn) props.affectedRanges = affectedRanges;
+  // The rule, always written whole (even empty): the newest revision's rule is the one in force.
+  props.affectedRanges = withdrawn ? [] : affectedRanges;
+  props.affectedVersions = withdrawn ? [] : [...versionIds].sort();
+  // This revision's rule under its own key, kept beside the others' (record.ts keeps keys an older
+  // revision adds): a version any revision matched keeps its AFFECTS edge whatever the order of files.
+  props[`revision:${modifiedAt ?? 'unknown'}`] = { malicious, affectedVersions: props.affectedVersions, affectedRanges: props.affectedRanges };
 
   b.node({ id: advisoryId, kind: 'Advisory', props, sources: b.source('') });
   return b.build();
@@ -247,33 +260,29 @@ function readRange(r: unknown, pointer: string, b: GraphBuilder): OsvRange {
 }
 
 /**
- * The range queries of the Advisories in a batch (or of stored Advisory nodes, to re-evaluate them
- * when a lockfile brings new versions), for `expandOsvRanges`.
+ * Refuses range events whose version is not a version at all (`!!!`), and warns, naming the range,
+ * about events the ecosystem's scheme cannot order (the range is then not evaluated) and about ranges
+ * that can never match (`fixed` or `last_affected` at or before the `introduced` that opens them).
  */
-export function osvRangeQueries(source: GraphBatch | ReadonlyArray<Pick<GraphNode, 'id' | 'kind' | 'props' | 'sources'> | NodeInput>): OsvRangeQuery[] {
-  const nodes = Array.isArray(source) ? source : (source as GraphBatch).nodes;
-  const queries: OsvRangeQuery[] = [];
-  for (const n of nodes as ReadonlyArray<NodeInput>) {
-    if (n.kind !== 'Advisory' || !Array.isArray(n.props?.affectedRanges)) continue;
-    const byPackage = new Map<string, OsvRangeQuery>();
-    for (const r of n.props!.affectedRanges as Json[]) {
-      if (!isObject(r) || typeof r.package !== 'string' || typeof r.ecosystem !== 'string' || typeof r.type !== 'string' || !Array.isArray(r.events)) continue;
-      const key = `${r.package}|${r.ecosystem}`;
-      let q = byPackage.get(key);
-      if (!q) {
-        q = {
-          advisoryId: n.id,
-          packageId: r.package,
-          ecosystem: r.ecosystem,
-          ranges: [],
-          compromise: n.props!.malicious === true,
-          sources: n.sources.map((s) => ({ ...s, pointer: '/affected' })),
-        };
-        byPackage.set(key, q);
-        queries.push(q);
-      }
-      q.ranges.push({ type: r.type, events: r.events as OsvEvent[] });
+function checkRange(range: OsvRange, ecosystem: string, pointer: string, b: GraphBuilder): void {
+  const cmp = comparatorFor(ecosystem, range.type)?.compare;
+  range.events.forEach((e, k) => {
+    const [kind, v] = Object.entries(e)[0] as [string, string];
+    if (!/[0-9A-Za-z]/.test(v) || /[\s\u0000-\u001f\u007f]/.test(v)) b.fail(`${kind} "${printable(v, 40)}" is not a version`, `${pointer}/events/${k}/${kind}`);
+    if (cmp && !(kind === 'introduced' && v === '0') && cmp(v, v) === null) {
+      b.warn(`${kind} "${printable(v, 40)}" is not a ${ecosystem} ${range.type} version; this range is not evaluated`, `${pointer}/events/${k}/${kind}`);
     }
-  }
-  return queries;
+  });
+  if (!cmp) return;
+  // In list order, as OSV writes them: each introduced, then what closes it.
+  let open: string | undefined;
+  range.events.forEach((e, k) => {
+    if (e.introduced !== undefined) open = e.introduced;
+    const close = e.fixed ?? e.last_affected;
+    if (close === undefined || open === undefined || open === '0') return;
+    const d = cmp(close, open);
+    if (d !== null && (d < 0 || (d === 0 && e.fixed !== undefined))) {
+      b.warn(`${e.fixed !== undefined ? 'fixed' : 'last_affected'} ${close} is before introduced ${open}: this range matches no version`, `${pointer}/events/${k}`);
+    }
+  });
 }

@@ -9,6 +9,7 @@ import { CONFIDENCE_RANK, type Confidence, type EdgeKind, type NodeKind } from '
 import { escapePointer, secretKey, secretShape } from '../model/secrets.js';
 import { normalizeTime } from '../model/time.js';
 import type { EdgeInput, GraphBatch, NodeInput, Props, Source } from '../model/types.js';
+import { PackageURL } from 'packageurl-js';
 import { parse as parseTomlText, TomlError } from 'smol-toml';
 import type { IngestContext } from './format.js';
 
@@ -114,6 +115,32 @@ export class GraphBuilder {
     return parsed;
   }
 
+  /**
+   * The purl an SBOM gives, with one identity per package across formats: syft writes the GitHub
+   * Actions it finds in workflows as `pkg:github/OWNER/REPO@REF` (a path action as a subpath), where
+   * workflows and advisories say `pkg:githubactions/owner/repo@REF`. Those are rewritten (owner and
+   * repo lower-cased, subpath and qualifiers dropped, as github-workflow.ts names them) and counted in
+   * one warning. A placeholder version (`@UNKNOWN`) is dropped. Every other purl is returned as given.
+   */
+  sbomPurl(purl: string, pointer: string): string {
+    // `@UNKNOWN` (and the like) is no version: read as a purl without one, which the readers skip.
+    const placeholder = /@(?:unknown|noassertion|none|unspecified)(?=$|[?#])/i;
+    if (placeholder.test(purl)) {
+      this.tally('placeholder-version', 'purls whose version is a placeholder (UNKNOWN, NOASSERTION) read as having none', pointer);
+      purl = purl.replace(placeholder, '');
+    }
+    if (!/^pkg:github\//i.test(purl.trim())) return purl;
+    let p: PackageURL;
+    try {
+      p = PackageURL.fromString(purl.trim());
+    } catch {
+      return purl; // parseId reports it
+    }
+    if (!p.namespace || !p.name) return purl;
+    this.tally('pkg:github', 'pkg:github/OWNER/REPO purls (GitHub Actions, as syft writes them) read as pkg:githubactions/owner/repo', pointer);
+    return new PackageURL('githubactions', p.namespace.toLowerCase(), p.name.toLowerCase(), p.version ?? undefined, undefined, undefined).toString();
+  }
+
   /** Builds a normalised purl id from parts, turning purl-library errors into BAD_INPUT at `pointer`. */
   purl(type: string, namespace: string | undefined, name: string, version: string | undefined, pointer: string): string {
     let id: string;
@@ -132,8 +159,12 @@ export class GraphBuilder {
   }
 
   /** Adds an edge; repeated edges keep the strongest confidence and every source. */
-  edge(from: string, kind: EdgeKind, to: string, pointer: string, extra: { confidence?: Confidence; since?: string; until?: string } = {}): void {
-    if (from === to) return;
+  edge(from: string, kind: EdgeKind, to: string, pointer: string, extra: { confidence?: Confidence; since?: string; until?: string } = {}, sources?: Source[]): void {
+    if (from === to) {
+      // A package listed as its own dependency (SBOM generators write these): no edge, but said.
+      this.tally(`self-loop:${kind}`, `${kind} edges from a node to itself dropped`, pointer);
+      return;
+    }
     const key = `${from}|${kind}|${to}`;
     const next: EdgeInput = {
       from,
@@ -142,7 +173,7 @@ export class GraphBuilder {
       ...(extra.since !== undefined && { since: extra.since }),
       ...(extra.until !== undefined && { until: extra.until }),
       ...(extra.confidence !== undefined && extra.confidence !== 'confirmed' && { confidence: extra.confidence }),
-      sources: this.source(pointer),
+      sources: sources ?? this.source(pointer),
     };
     const prev = this.edges.get(key);
     if (!prev) {
@@ -171,7 +202,8 @@ export class GraphBuilder {
     if (!svc) return;
     this.node({ id: svc.id, kind: 'Service', sources: this.source('') });
     for (const id of this.packageVersionIds()) {
-      this.edge(svc.id, 'DEPENDS_ON', id, '', { since: svc.since, until: svc.until, confidence: confidenceOf(id) });
+      // Cite the entries that pin the version (its own sources), not the whole file.
+      this.edge(svc.id, 'DEPENDS_ON', id, '', { since: svc.since, until: svc.until, confidence: confidenceOf(id) }, this.nodes.get(id)!.sources);
     }
   }
 

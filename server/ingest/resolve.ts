@@ -1,17 +1,13 @@
 /**
- * The step between parsing and writing that needs to read the store: an OSV record's version ranges
- * are evaluated against the versions the graph already knows (and those the batch itself names).
- * Every other format passes through unchanged.
+ * The step between parsing and writing that reads the store: the standing advisory rules
+ * (advisory-rules.ts) are applied to every batch, whatever its format: an advisory's versions and
+ * ranges to the versions already stored, and stored advisories to the versions the batch brings.
  */
-import type { GraphStore } from '../store/graph-store.js';
 import type { GraphBatch } from '../model/types.js';
+import { applyStandingRules, type RuleReader } from './advisory-rules.js';
 import type { PreparedInput } from './ingest-file.js';
-import { osvRangeQueries } from './osv.js';
-import { expandOsvRanges } from './osv-ranges.js';
 
-export async function resolveAgainstStore(prepared: PreparedInput, store: Pick<GraphStore, 'edgesOf'>): Promise<GraphBatch> {
-  if (prepared.format !== 'osv') return prepared.batch;
-  const knownVersionsOf = async (packageId: string) =>
-    (await store.edgesOf([packageId], { direction: 'in', kinds: ['VERSION_OF'] })).map((e) => e.from);
-  return expandOsvRanges(prepared.batch, osvRangeQueries(prepared.batch), knownVersionsOf);
+export async function resolveAgainstStore(prepared: PreparedInput, store: RuleReader): Promise<GraphBatch> {
+  const { rules: _rules, ...batch } = await applyStandingRules(prepared.batch, store);
+  return batch;
 }

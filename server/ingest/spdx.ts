@@ -10,6 +10,8 @@
  *   A DEPENDENCY_OF B, A RUNTIME_DEPENDENCY_OF B, A CONTAINED_BY B      B -> A   confirmed
  *   A BUILD_DEPENDENCY_OF B, A PROVIDED_DEPENDENCY_OF B                  B -> A   likely   (runs at build
  *                                                                                 time / supplied by the runtime; can still inject code)
+ *   A PREREQUISITE_FOR B (npm sbom: peer dependencies)                  B -> A   likely
+ *   A HAS_PREREQUISITE B                                                 A -> B   likely
  *   A DEV_DEPENDENCY_OF B, A TEST_DEPENDENCY_OF B, A OPTIONAL_DEPENDENCY_OF B,
  *   A DEV_TOOL_OF B, A BUILD_TOOL_OF B                                   B -> A   possible (not shipped, or not always installed)
  *
@@ -45,9 +47,15 @@ export const SPDX_DEPENDENCY_RELATIONSHIPS: Record<string, { reverse: boolean; c
   OPTIONAL_DEPENDENCY_OF: { reverse: true, confidence: 'possible' },
   DEV_TOOL_OF: { reverse: true, confidence: 'possible' },
   BUILD_TOOL_OF: { reverse: true, confidence: 'possible' },
+  // npm sbom writes peer dependencies as "peer PREREQUISITE_FOR dependent"; package-lock.ts reads the
+  // same peers as likely DEPENDS_ON edges, so one project taints the same whichever file is read.
+  PREREQUISITE_FOR: { reverse: true, confidence: 'likely' },
+  HAS_PREREQUISITE: { reverse: false, confidence: 'likely' },
 };
 
-const NO_VERSION = new Set(['', 'NOASSERTION', 'NONE']);
+/** versionInfo values that say "no version" (npm and syft write UNKNOWN). Compared upper-cased. */
+const NO_VERSION = new Set(['', 'NOASSERTION', 'NONE', 'UNKNOWN', 'UNSPECIFIED', 'N/A']);
+const noVersion = (v: string): boolean => NO_VERSION.has(v.toUpperCase());
 
 export function parseSpdx(input: ParsedInput, ctx: IngestContext): GraphBatch {
   const b: GraphBuilder = new GraphBuilder(ctx, input.locate);
@@ -71,8 +79,7 @@ export function parseSpdx(input: ParsedInput, ctx: IngestContext): GraphBatch {
     if (typeof spdxId !== 'string' || spdxId === '') b.fail('a package needs an SPDXID string', `${at}/SPDXID`);
     const sid = spdxId as string;
     const first = idAt.get(sid);
-    if (first !== undefined) b.fail(`duplicate SPDXID "${sid.slice(0, 80)}" (first at ${input.locate(first)})`, `${at}/SPDXID`);
-    idAt.set(sid, at);
+    idAt.set(sid, first ?? at);
     for (const key of ['name', 'versionInfo'] as const) {
       if (pkg[key] !== undefined && typeof pkg[key] !== 'string') b.fail(`${key} must be a string`, `${at}/${key}`);
     }
@@ -84,7 +91,7 @@ export function parseSpdx(input: ParsedInput, ctx: IngestContext): GraphBatch {
       if (!isObject(r)) b.fail('an external reference must be an object', `${at}/externalRefs/${j}`);
       if (r.referenceType !== 'purl' || purl !== undefined) return;
       if (typeof r.referenceLocator !== 'string') b.fail('referenceLocator must be a string', `${at}/externalRefs/${j}/referenceLocator`);
-      purl = r.referenceLocator as string;
+      purl = b.sbomPurl(r.referenceLocator as string, `${at}/externalRefs/${j}/referenceLocator`);
       purlAt = `${at}/externalRefs/${j}/referenceLocator`;
     });
     let id: string | null = null;
@@ -93,16 +100,24 @@ export function parseSpdx(input: ParsedInput, ctx: IngestContext): GraphBatch {
     } else {
       const versionInfo = typeof pkg.versionInfo === 'string' ? pkg.versionInfo.trim() : '';
       let versioned = purl;
-      if (!b.purlKind(purl, purlAt) && !NO_VERSION.has(versionInfo)) versioned = withVersion(purl, versionInfo);
+      if (!b.purlKind(purl, purlAt) && !noVersion(versionInfo)) versioned = withVersion(purl, versionInfo);
       if (b.purlKind(versioned, purlAt)) {
         const name = typeof pkg.name === 'string' && pkg.name !== '' ? pkg.name : undefined;
-        const shown = name && !NO_VERSION.has(versionInfo) ? `${name}@${versionInfo}` : name;
+        const shown = name && !noVersion(versionInfo) ? `${name}@${versionInfo}` : name;
         id = b.packageVersion(versioned, purlAt, { name: shown });
       } else if (Array.isArray(doc.documentDescribes) && doc.documentDescribes.includes(sid)) {
         b.warn('the package this document describes has no version, so its dependency relationships are dropped; ingest with --service to record what it runs', at);
       } else {
         b.tally('no-version', 'packages with neither a purl version nor a versionInfo skipped', at);
       }
+    }
+    if (first !== undefined) {
+      // npm sbom lists a package installed at several paths once per path under one SPDXID (they differ
+      // in packageFileName): the same package, read as one. Different packages under one id are refused.
+      const prev = byId.get(sid);
+      if (prev !== id) b.fail(`duplicate SPDXID "${sid.slice(0, 80)}" names another package than the one first at ${input.locate(first)}`, `${at}/SPDXID`);
+      b.tally('same-spdxid', 'packages repeated under one SPDXID (one package installed at several paths) read as one', at);
+      return;
     }
     byId.set(sid, id);
   });

@@ -62,11 +62,18 @@ describe('formatTable', () => {
         '  svc:acme/labeling-api  Labeling API  2026-03-24 10:58 UTC  1     likely      pkg:pypi/litellm@1.82.8',
         '',
         'Credential (1)',
-        '  ID             NAME  FIRST EXPOSED       HOPS  CONFIDENCE  FROM',
-        '  cred:acme/key        unknown (earliest)  2     confirmed',
+        '  ID             NAME      FIRST EXPOSED       HOPS  CONFIDENCE  FROM',
+        '  cred:acme/key  acme/key  unknown (earliest)  2     confirmed',
         '',
       ].join('\n'),
     );
+  });
+
+  it('never shows an empty NAME: a node without a name shows the name derived from its id', () => {
+    const unnamed = { ...RESULT, affected: RESULT.affected.map((a) => (a.id === 'cred:acme/key' ? { ...a, name: '' } : a)), customers: RESULT.customers.map((c) => ({ ...c, name: '' })) };
+    const text = formatTable(unnamed);
+    expect(text).toContain('  cred:acme/key  acme/key  unknown (earliest)  2     confirmed');
+    expect(text).toMatch(/^  meta {2,}org:meta /m);
   });
 
   it('shows no deadline without notifyWithinHours, and no trailing spaces anywhere', () => {

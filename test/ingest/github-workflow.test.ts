@@ -70,13 +70,52 @@ describe('GitHub Actions workflow', () => {
       'pkg:githubactions/github/codeql-action@v3',
       'pkg:githubactions/acme/workflows@main',
     ]);
-    expect(batch.nodes.find((n) => n.id === 'pkg:githubactions/github/codeql-action@v3')!.name).toBe('github/codeql-action/init@v3');
+    expect(batch.nodes.find((n) => n.id === 'pkg:githubactions/github/codeql-action@v3')!.name).toBe('github/codeql-action@v3');
     expect(ids(batch, 'Credential').sort()).toEqual(['cred:acme/app/AWS_KEY_ID', 'cred:acme/app/DEPLOY_TOKEN', 'cred:acme/app/GITHUB_TOKEN', 'cred:acme/app/REGISTRY_PW', 'cred:acme/app/SCAN_ENABLED']);
     expect(batch.nodes.find((n) => n.id === 'cred:acme/app/GITHUB_TOKEN')!.props).toEqual({ type: 'github-token', scope: 'contents: read, id-token: write' });
     const warnings = batch.warnings!.join('\n');
     expect(warnings).toMatch(/local actions/);
     expect(warnings).toMatch(/docker:\/\//);
     expect(warnings).toMatch(/secrets: inherit/);
+  });
+
+  it('job-level permissions widen the token scope; two reusable workflows of one repository at one ref are one version named after neither', () => {
+    const wf = [
+      'on: push',
+      'permissions: read-all',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    permissions: { contents: read, packages: write }',
+      '    steps: [{ uses: actions/checkout@v4 }]',
+      '  release:',
+      '    permissions: { contents: write, id-token: write, packages: read }',
+      '    uses: acme/wf/.github/workflows/release.yml@v1',
+      '  docs:',
+      '    uses: acme/wf/.github/workflows/docs.yml@v1',
+    ].join('\n');
+    const { batch } = prepare('wf.yml', wf, { repo: 'acme/app' });
+    expect(batch.nodes.find((n) => n.id === 'cred:acme/app/GITHUB_TOKEN')!.props!.scope).toBe('read-all, contents: write, packages: write, id-token: write');
+    const reusable = batch.nodes.find((n) => n.id === 'pkg:githubactions/acme/wf@v1')!;
+    expect(reusable.name).toBe('acme/wf@v1');
+    const edge = edges(batch, 'DEPENDS_ON').find((e) => e.to === reusable.id)!;
+    expect(edge.sources.map((s) => s.pointer)).toEqual(['/jobs/release/uses', '/jobs/docs/uses']);
+    const all = prepare('wf.yml', wf.replace('permissions: read-all', 'permissions: write-all'), { repo: 'acme/app' }).batch;
+    expect(all.nodes.find((n) => n.id === 'cred:acme/app/GITHUB_TOKEN')!.props!.scope).toBe('write-all');
+  });
+
+  it('a commit pin with its tag in a comment depends on both; without a comment, on the commit only', () => {
+    const sha = 'a7a829a4b2bb8cd3e24e4f6eaba26f9b8f4bd3ba';
+    const wf = `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@${sha} # v4.2.2\n      - uses: actions/cache@${sha.replace('a7', 'b8')}\n      - uses: actions/setup-node@${sha.replace('a7', 'c9')}  # tag=v3.1.0 \n`;
+    const { batch } = prepare('wf.yml', wf, { repo: 'acme/app' });
+    expect(edges(batch, 'DEPENDS_ON').map((e) => [e.to, e.confidence ?? 'confirmed'])).toEqual([
+      [`pkg:githubactions/actions/checkout@${sha}`, 'confirmed'],
+      ['pkg:githubactions/actions/checkout@v4.2.2', 'likely'],
+      [`pkg:githubactions/actions/cache@${sha.replace('a7', 'b8')}`, 'confirmed'],
+      [`pkg:githubactions/actions/setup-node@${sha.replace('a7', 'c9')}`, 'confirmed'],
+      ['pkg:githubactions/actions/setup-node@v3.1.0', 'likely'],
+    ]);
+    expect(batch.nodes.find((n) => n.id === `pkg:githubactions/actions/checkout@${sha}`)!.props).toEqual({ commentTag: 'v4.2.2' });
   });
 
   describe('bad input', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { osvRangeQueries } from '../../server/ingest/osv.js';
-import { compareDotted, comparePep440, compareSemver, expandOsvRanges, versionsInRanges, type OsvRange } from '../../server/ingest/osv-ranges.js';
+import { judge, ruleOf, type AdvisoryRule } from '../../server/ingest/advisory-rules.js';
+import { compareDotted, comparePep440, compareSemver, versionsInRanges, type OsvRange } from '../../server/ingest/osv-ranges.js';
 import { completeBatch } from '../../server/model/record.js';
 import { edges, ids, prepareFixture } from './helpers.js';
 
@@ -56,44 +56,39 @@ describe('versionsInRanges', () => {
   });
 });
 
-describe('expandOsvRanges', () => {
-  it('GHSA-5mg7 (ranges only) marks the known litellm versions 1.82.7 and 1.82.8, and only those', async () => {
-    const { batch } = prepareFixture('osv/GHSA-5mg7-485q-xm76.json');
-    expect(ids(batch, 'PackageVersion')).toEqual([]);
-    const asked: string[] = [];
-    const known = async (pkg: string) => {
-      asked.push(pkg);
-      return ['pkg:pypi/litellm@1.82.6', 'pkg:pypi/litellm@1.82.7', 'pkg:pypi/litellm@1.82.8', '1.82.9', 'pkg:pypi/openai@1.82.8'];
-    };
-    const expanded = await expandOsvRanges(batch, osvRangeQueries(batch), known);
-    expect(asked).toEqual(['pkg:pypi/litellm']);
-    expect(edges(expanded, 'AFFECTS').map((e) => e.to)).toEqual(['pkg:pypi/litellm@1.82.7', 'pkg:pypi/litellm@1.82.8']);
-    for (const id of ['pkg:pypi/litellm@1.82.7', 'pkg:pypi/litellm@1.82.8']) {
-      expect(expanded.nodes.find((n) => n.id === id)!.props).toEqual({ advisories: ['osv:GHSA-5mg7-485q-xm76'], compromised: true });
-    }
-    expect(() => completeBatch(expanded)).not.toThrow();
-    expect(batch.edges).toHaveLength(0); // the input batch is left as it was
-  });
+describe('an advisory rule judges versions (advisory-rules.ts)', () => {
+  const ruleOfFixture = (rel: string) => {
+    const { batch } = prepareFixture(rel);
+    return ruleOf(batch.nodes.find((n) => n.kind === 'Advisory')!)!;
+  };
+  const matched = (rule: AdvisoryRule, versions: string[]) => versions.filter((v) => judge(rule, v).match);
 
-  it('PYSEC-2026-2 lists the versions and the range: expansion adds nothing twice', async () => {
-    const { batch } = prepareFixture('osv/PYSEC-2026-2.yaml');
-    const expanded = await expandOsvRanges(batch, osvRangeQueries(batch), async () => ['1.82.7', '1.82.8', '1.82.9']);
-    expect(edges(expanded, 'AFFECTS').map((e) => e.to).sort()).toEqual(['pkg:pypi/litellm@1.82.7', 'pkg:pypi/litellm@1.82.8']);
-  });
-
-  it('GHSA-69fq marks the trivy-action tags below 0.35.0 that the graph knows', async () => {
-    const { batch } = prepareFixture('osv/GHSA-69fq-xp46-6x23.json');
-    const known: Record<string, string[]> = {
-      'pkg:githubactions/aquasecurity/trivy-action': ['pkg:githubactions/aquasecurity/trivy-action@0.33.1', 'pkg:githubactions/aquasecurity/trivy-action@0.34.0', 'pkg:githubactions/aquasecurity/trivy-action@0.35.0'],
-      'pkg:githubactions/aquasecurity/setup-trivy': ['v0.2.6', 'v0.2.5'],
-    };
-    const expanded = await expandOsvRanges(batch, osvRangeQueries(batch), async (pkg) => known[pkg] ?? []);
-    expect(edges(expanded, 'AFFECTS').map((e) => e.to)).toEqual([
-      'pkg:golang/github.com/aquasecurity/trivy@0.69.4',
-      'pkg:githubactions/aquasecurity/trivy-action@0.33.1',
-      'pkg:githubactions/aquasecurity/trivy-action@0.34.0',
-      'pkg:githubactions/aquasecurity/setup-trivy@v0.2.5',
+  it('GHSA-5mg7 (ranges only) holds litellm 1.82.7 and 1.82.8, and only those', () => {
+    const rule = ruleOfFixture('osv/GHSA-5mg7-485q-xm76.json');
+    expect([...rule.packages]).toEqual(['pkg:pypi/litellm']);
+    expect(rule.malicious).toBe(true);
+    expect(matched(rule, ['pkg:pypi/litellm@1.82.6', 'pkg:pypi/litellm@1.82.7', 'pkg:pypi/litellm@1.82.8', 'pkg:pypi/litellm@1.82.9', 'pkg:pypi/openai@1.82.8'])).toEqual([
+      'pkg:pypi/litellm@1.82.7',
+      'pkg:pypi/litellm@1.82.8',
     ]);
-    expect(() => completeBatch(expanded)).not.toThrow();
+  });
+
+  it('PYSEC-2026-2 lists the versions and the range: both agree', () => {
+    const rule = ruleOfFixture('osv/PYSEC-2026-2.yaml');
+    expect(matched(rule, ['pkg:pypi/litellm@1.82.7', 'pkg:pypi/litellm@1.82.8', 'pkg:pypi/litellm@1.82.9'])).toEqual(['pkg:pypi/litellm@1.82.7', 'pkg:pypi/litellm@1.82.8']);
+  });
+
+  it('GHSA-69fq holds the trivy-action tags below 0.35.0; a branch or a commit cannot be judged', () => {
+    const rule = ruleOfFixture('osv/GHSA-69fq-xp46-6x23.json');
+    const action = (v: string) => `pkg:githubactions/aquasecurity/trivy-action@${v}`;
+    expect(matched(rule, [action('0.33.1'), action('v0.34.0'), action('0.35.0'), 'pkg:githubactions/aquasecurity/setup-trivy@v0.2.5', 'pkg:githubactions/aquasecurity/setup-trivy@v0.2.6', 'pkg:golang/github.com/aquasecurity/trivy@0.69.4'])).toEqual([
+      action('0.33.1'),
+      action('v0.34.0'),
+      'pkg:githubactions/aquasecurity/setup-trivy@v0.2.5',
+      'pkg:golang/github.com/aquasecurity/trivy@0.69.4',
+    ]);
+    expect(judge(rule, action('master'))).toEqual({ match: false, unjudged: true });
+    expect(judge(rule, action('3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f'))).toEqual({ match: false, unjudged: true });
+    expect(judge(rule, 'pkg:golang/github.com/aquasecurity/trivy@0.69.5')).toEqual({ match: false, unjudged: false });
   });
 });

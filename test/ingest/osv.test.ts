@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { osvRangeQueries } from '../../server/ingest/osv.js';
+import { ruleOf } from '../../server/ingest/advisory-rules.js';
 import { mergeNode } from '../../server/model/record.js';
 import { edges, expectBlastError, fixturePath, fixtureText, ids, prepare, prepareFixture } from './helpers.js';
 
@@ -73,9 +73,19 @@ describe('OSV', () => {
     expect(ids(batch, 'PackageVersion')).toEqual(['pkg:golang/github.com/aquasecurity/trivy@0.69.4']);
     const adv = batch.nodes.find((n) => n.kind === 'Advisory')!;
     expect(adv.props).toMatchObject({ severity: 'CRITICAL', aliases: ['CVE-2026-33634'], published: '2026-03-24T17:53:12Z' });
-    expect(osvRangeQueries(batch)).toEqual([
-      expect.objectContaining({ advisoryId: 'osv:GHSA-69fq-xp46-6x23', packageId: 'pkg:githubactions/aquasecurity/trivy-action', ecosystem: 'GitHub Actions', compromise: true, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '0.35.0' }] }] }),
-      expect.objectContaining({ packageId: 'pkg:githubactions/aquasecurity/setup-trivy', ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '0.2.6' }] }] }),
+    expect(adv.props!.affectedVersions).toEqual(['pkg:golang/github.com/aquasecurity/trivy@0.69.4']);
+    expect(adv.props!.affectedRanges).toEqual([
+      { package: 'pkg:githubactions/aquasecurity/trivy-action', ecosystem: 'GitHub Actions', type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '0.35.0' }] },
+      { package: 'pkg:githubactions/aquasecurity/setup-trivy', ecosystem: 'GitHub Actions', type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '0.2.6' }] },
+    ]);
+    const rule = ruleOf(adv)!;
+    expect(rule.malicious).toBe(true);
+    expect([...rule.packages].sort()).toEqual(['pkg:githubactions/aquasecurity/setup-trivy', 'pkg:githubactions/aquasecurity/trivy-action', 'pkg:golang/github.com/aquasecurity/trivy']);
+    // The packages it names are indexed, so versions ingested later are checked against it.
+    expect(batch.nodes.filter((n) => n.kind === 'Package').map((n) => [n.id, n.props])).toEqual([
+      ['pkg:golang/github.com/aquasecurity/trivy', { advisories: ['osv:GHSA-69fq-xp46-6x23'] }],
+      ['pkg:githubactions/aquasecurity/trivy-action', { advisories: ['osv:GHSA-69fq-xp46-6x23'] }],
+      ['pkg:githubactions/aquasecurity/setup-trivy', { advisories: ['osv:GHSA-69fq-xp46-6x23'] }],
     ]);
   });
 
@@ -112,7 +122,8 @@ describe('OSV', () => {
 
     const withdrawn = prepare('w.json', JSON.stringify({ ...vuln, withdrawn: '2026-02-01T00:00:00Z' })).batch;
     expect(ids(withdrawn, 'PackageVersion')).toEqual([]);
-    expect(withdrawn.nodes[0]!.props!.withdrawn).toBe('2026-02-01T00:00:00Z');
+    expect(withdrawn.nodes.find((n) => n.kind === 'Advisory')!.props!.withdrawn).toBe('2026-02-01T00:00:00Z');
+    expect(withdrawn.nodes.find((n) => n.kind === 'Advisory')!.props!.affectedVersions).toEqual([]);
   });
 
   describe('bad input', () => {
@@ -142,6 +153,28 @@ describe('OSV', () => {
       expectBlastError(() => prepare('a.json', bad((d) => (d.id = 'MAL-\u0000'))), 'BAD_INPUT', { location: '/id' });
       const long = prepare('a.json', bad((d) => (d.details = `<script>${'x'.repeat(100_000)}`))).batch;
       expect(String(long.nodes.find((n) => n.kind === 'Advisory')!.props!.details)).toHaveLength(60_001);
+    });
+    it('versions that are no version (`!!!`) are refused, naming the input and the pointer', () => {
+      expectBlastError(() => prepare('bang.json', bad((d) => (d.affected[0].versions = ['1.82.7', '!!!']))), 'BAD_INPUT', { input: 'bang.json', location: '/affected/0/versions/1', message: /"!!!" is not a version/ });
+      expectBlastError(() => prepare('sp.json', bad((d) => (d.affected[0].versions = ['1.0 beta']))), 'BAD_INPUT', { location: '/affected/0/versions/0' });
+      expectBlastError(
+        () => prepare('ev.json', bad((d) => (d.affected[0].ranges = [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '???' }] }]))),
+        'BAD_INPUT',
+        { input: 'ev.json', location: '/affected/0/ranges/0/events/1/fixed' },
+      );
+    });
+    it('a range whose fixed or last_affected comes before its introduced is warned about, naming the input and the range', () => {
+      const mk = (events: object[], ecosystem = 'PyPI', name = 'litellm') =>
+        JSON.stringify({ id: 'GHSA-xxxx-yyyy-zzzz', modified: '2026-01-01T00:00:00Z', affected: [{ package: { ecosystem, name }, ranges: [{ type: 'ECOSYSTEM', events }] }] });
+      const inverted = prepare('inv.json', mk([{ introduced: '2.0' }, { fixed: '1.5' }])).batch.warnings!.join('\n');
+      expect(inverted).toMatch(/^inv\.json \/affected\/0\/ranges\/0\/events\/1: fixed 1\.5 is before introduced 2\.0: this range matches no version$/m);
+      const last = prepare('last.json', mk([{ introduced: 'v3' }, { last_affected: 'v2.9' }], 'GitHub Actions', 'o/r')).batch.warnings!.join('\n');
+      expect(last).toMatch(/last\.json .*: last_affected v2\.9 is before introduced v3/);
+      // Two ranges in one list, each well ordered: no warning.
+      const fine = prepare('ok.json', mk([{ introduced: '1.0' }, { fixed: '1.2' }, { introduced: '2.0' }, { fixed: '2.1' }])).batch.warnings!.join('\n');
+      expect(fine).not.toMatch(/matches no version/);
+      const unordered = prepare('uo.json', mk([{ introduced: '0' }, { fixed: 'not-a-pep440-version' }])).batch.warnings!.join('\n');
+      expect(unordered).toMatch(/uo\.json .*events\/1\/fixed: fixed "not-a-pep440-version" is not a PyPI ECOSYSTEM version; this range is not evaluated/);
     });
     it('a secret in a record: SECRET_REFUSED at its pointer', () => {
       expectBlastError(() => prepare('a.json', bad((d) => (d.details = 'exfiltrated with sk-proj-abcdefghijklmnopqrstuvwxyz012345'))), 'SECRET_REFUSED', { location: '/details' });

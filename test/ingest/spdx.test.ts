@@ -83,7 +83,7 @@ describe('SPDX', () => {
       expectBlastError(() => prepare(name, jsonWith(K8S, (d) => (d.spdxVersion = 'SPDX-3.0'))), 'BAD_INPUT', { location: '/spdxVersion' });
     });
 
-    it('duplicate SPDXID: BAD_INPUT naming both', () => {
+    it('duplicate SPDXID naming two different packages: BAD_INPUT naming both', () => {
       const text = jsonWith(K8S, (d) => (d.packages[9].SPDXID = d.packages[3].SPDXID));
       expectBlastError(() => prepare(name, text), 'BAD_INPUT', { location: '/packages/9/SPDXID', message: /first at \/packages\/3/ });
     });

@@ -12,6 +12,7 @@ import { fromLocalInput, toLocalInput } from './time-input.js';
 import { NODE_KINDS, formatTime, type Confidence, type NodeKind } from './types.js';
 import { h, replace, showTime } from './ui/dom.js';
 import { attachSearchBox } from './ui/search-box.js';
+import type { OverviewMode, WalkLayout } from './url-state.js';
 import type { VersionMode } from './version-groups.js';
 
 export function renderSeeds(ex: Explorer): void {
@@ -38,6 +39,8 @@ export function syncControls(ex: Explorer): void {
   (els['conf-select'] as HTMLSelectElement).value = state.minConfidence;
   (els['hops-input'] as HTMLInputElement).value = state.maxHops === null ? '' : String(state.maxHops);
   (els['versions-select'] as HTMLSelectElement).value = state.versions;
+  (els['overview-select'] as HTMLSelectElement).value = state.overview;
+  (els['layout-select'] as HTMLSelectElement).value = state.layout;
   for (const box of Array.from(els['kind-filters']!.querySelectorAll('input'))) {
     box.checked = !state.hide.includes(box.value as NodeKind);
   }
@@ -76,7 +79,7 @@ export function updateTimelineControls(ex: Explorer): void {
   const st = tl.steps[player.step]!;
   const shown = player.shownUpTo[player.step] ?? 0;
   const when = st.t === null ? 'start' : showTime(formatTime(st.t));
-  const total = ex.drawn?.nodes.filter((n) => !(n.kind === 'Group' && !n.members)).length ?? 0;
+  const total = player.total;
   label.textContent = `${when} · hop ${st.h} · ${shown} of ${total} nodes`;
   scrub.setAttribute('aria-valuetext', `${when}, hop ${st.h}, ${shown} nodes reached`);
 }
@@ -119,6 +122,16 @@ export function wireControls(ex: Explorer): void {
     ex.state.versions = (els['versions-select'] as HTMLSelectElement).value as VersionMode;
     ex.pushUrl(false);
     if (ex.state.view === 'walk' && ex.base) void ex.drawWalk({ play: false });
+  });
+  els['overview-select']!.addEventListener('change', () => {
+    ex.state.overview = (els['overview-select'] as HTMLSelectElement).value as OverviewMode;
+    ex.pushUrl(false);
+    if (ex.state.view === 'walk' && ex.base) void ex.drawWalk({ play: false });
+  });
+  els['layout-select']!.addEventListener('change', () => {
+    ex.state.layout = (els['layout-select'] as HTMLSelectElement).value as WalkLayout;
+    ex.pushUrl(false);
+    if (ex.state.view === 'walk' && ex.drawn) ex.layoutWalk();
   });
   // Seeds
   attachSearchBox({

@@ -10,7 +10,7 @@
  * - exports.ts: JSON, CSV and PNG of the view; the server's report ZIP
  * - pure modules: blast-elements, view-graph, version-groups, layouts, graph-style, timeline, url-state
  */
-import type { Core, EdgeSingular, EventObject, NodeSingular } from 'cytoscape';
+import type { Core, EdgeSingular, ElementDefinition, EventObject, NodeSingular, Position } from 'cytoscape';
 import { ApiClient } from './api.js';
 import { blastGraph, type SeedInfo } from './blast-elements.js';
 import { renderSeeds, syncControls, updateTimelineControls, wireControls } from './controls.js';
@@ -20,7 +20,7 @@ import { visibleIds } from './exports.js';
 import { createCy, fitPositions, webglAvailable, type RendererMode } from './graph-canvas.js';
 import { buildStylesheet } from './graph-style.js';
 import type { ColorScheme } from './kind-visuals.js';
-import { chooseLayered, forceLayout, hopColumns, layeredLayout } from './layouts.js';
+import { chooseLayered, forceLayout, hopColumns, layeredLayout, timeLanes } from './layouts.js';
 import { neighborhoodGraph, type Reached } from './neighborhood-elements.js';
 import { markFocusedCustomer, renderCustomers } from './panels/customers.js';
 import { renderLegend } from './panels/legend.js';
@@ -29,7 +29,8 @@ import { renderReached } from './panels/reached.js';
 import { renderDetails } from './panels/selection.js';
 import { hideTooltip, showTooltip } from './panels/tooltip.js';
 import { Session } from './session.js';
-import { buildTimeline, stepAt, type Timeline } from './timeline.js';
+import { isOverviewGroup, overviewGraph, overviewWanted, type Overview } from './overview.js';
+import { buildTimeline, compareKey, stepAt, type Step, type Timeline } from './timeline.js';
 import type { BlastRadius, PathHop } from './types.js';
 import { replace } from './ui/dom.js';
 import { DEFAULT_STATE, parseViewState, serializeViewState, type ViewState } from './url-state.js';
@@ -62,6 +63,12 @@ export interface ExplorerOptions {
    * @default 9000
    */
   walkMs?: number;
+  /**
+   * Above this many reached nodes the walk is drawn as groups (overview.ts); `?ov=on|off` in the URL
+   * forces it either way.
+   * @default 1500
+   */
+  overviewMinNodes?: number;
   /** Force a renderer (benchmarks, `?renderer=canvas|webgl`). */
   renderer?: RendererMode | null;
 }
@@ -72,7 +79,8 @@ const ELEMENT_IDS = [
   'search-results', 'seed-list', 'start-input', 'walk-button', 'auth', 'token-input', 'token-save', 'token-clear', 'auth-info',
   'kind-filters', 'conf-select', 'hops-input', 'versions-select', 'fit-button', 'relayout-button', 'clear-highlight', 'export-png',
   'export-json', 'export-csv', 'copy-link', 'legend', 'customer-list', 'customer-count', 'details-body', 'reached', 'reached-list',
-  'reached-count', 'announcer', 'depth-select', 'back-to-walk', 'token-form', 'export-report', 'export-status',
+  'reached-count', 'announcer', 'depth-select', 'back-to-walk', 'token-form', 'export-report', 'export-status', 'overview-select',
+  'layout-select',
 ] as const;
 
 function $(id: string): HTMLElement {
@@ -91,8 +99,10 @@ export class Explorer {
   result: BlastRadius | null = null;
   /** The walk's graph as computed (before version grouping). */
   base: ViewGraph | null = null;
-  /** What is drawn (after version grouping), walk or neighbourhood. */
+  /** What is drawn (after version grouping or as the overview), walk or neighbourhood. */
   drawn: ViewGraph | null = null;
+  /** The walk's overview when it is drawn as groups, else null. */
+  overview: Overview | null = null;
   rendererMode: RendererMode = 'canvas';
   scheme: ColorScheme = 'light';
   highlight: Highlight | null = null;
@@ -123,6 +133,7 @@ export class Explorer {
       dagreMaxNodes: options.dagreMaxNodes ?? 500,
       iconMaxNodes: options.iconMaxNodes ?? 2500,
       walkMs: options.walkMs ?? 9000,
+      overviewMinNodes: options.overviewMinNodes ?? 1500,
       renderer: options.renderer ?? null,
     };
     this.api = new ApiClient({ token: () => this.session.token() });
@@ -256,6 +267,7 @@ export class Explorer {
   private wireCy(): void {
     const cy = this.cy;
     cy.on('tap', 'node', (e: EventObject) => this.select((e.target as NodeSingular).id()));
+    cy.on('dbltap', 'node.group', (e: EventObject) => void this.toggleGroup((e.target as NodeSingular).id(), true));
     cy.on('tap', (e: EventObject) => {
       if (e.target === cy) this.select(null);
     });
@@ -288,6 +300,7 @@ export class Explorer {
     this.result = null;
     this.base = null;
     this.drawn = null;
+    this.overview = null;
     this.player.load(null);
     this.nodesById.clear();
     this.highlight = null;
@@ -353,7 +366,7 @@ export class Explorer {
       phases[name] = Math.round(now - mark);
       mark = now;
     };
-    const drawn = applyVersionMode(this.base, this.state.versions);
+    const drawn = this.walkView();
     this.drawn = drawn;
     this.nodesById = new Map(this.base.nodes.map((n) => [n.id, n]));
     for (const n of drawn.nodes) this.nodesById.set(n.id, n);
@@ -362,7 +375,7 @@ export class Explorer {
     this.highlight = null;
     // Big walks: positions go in with the elements and the viewport is set from them, so Cytoscape
     // never measures 5,000 labels to fit (cy.fit) nor moves nodes after adding them.
-    const columns = chooseLayered(drawn.nodes.length, this.options.dagreMaxNodes) === 'columns' ? hopColumns(drawn) : null;
+    const columns = this.presetPositions(drawn);
     const elements = toElements(drawn);
     if (columns) for (const el of elements) if (el.group === 'nodes') el.position = columns.get(el.data.id!) ?? { x: 0, y: 0 };
     lap('elements');
@@ -375,7 +388,7 @@ export class Explorer {
     else this.layoutWalk();
     lap('layout');
     const timeline = buildTimeline(drawn);
-    this.player.load(timeline, new Set(drawn.nodes.filter((n) => !(n.kind === 'Group' && !n.members)).map((n) => n.id)));
+    this.player.load(timeline, this.reachedCounts(timeline, drawn));
     this.metrics.nodes = drawn.nodes.length;
     this.metrics.edges = drawn.edges.length;
     this.applyFilters();
@@ -399,10 +412,157 @@ export class Explorer {
     else this.player.resolveWaiters();
   }
 
+  /**
+   * What the walk draws: the overview (groups) above the threshold or when asked for, else every
+   * node with package versions shown as the versions control says.
+   */
+  private walkView(): ViewGraph {
+    const base = this.base!;
+    if (overviewWanted(base.nodes.length, this.state.overview, this.options.overviewMinNodes)) {
+      this.overview = overviewGraph(base, { expanded: new Set(this.state.open), pinned: this.pins() });
+      return this.overview;
+    }
+    this.overview = null;
+    return applyVersionMode(base, this.state.versions);
+  }
+
+  /** Nodes the overview always draws as themselves: the selected node and its evidence path. */
+  private pins(): Set<string> {
+    const id = this.state.selected;
+    if (!id || !this.result || isOverviewGroup(id)) return new Set();
+    const out = new Set<string>([id]);
+    for (const hop of evidenceOf(this.result, id)) out.add(hop.from).add(hop.to);
+    return out;
+  }
+
+  /**
+   * Positions computed here rather than by a Cytoscape layout: the time lanes, the overview (always
+   * in columns: few nodes, but dagre would re-rank them on every expand), and big walks; null: dagre.
+   */
+  private presetPositions(drawn: ViewGraph): Map<string, Position> | null {
+    if (this.state.layout === 'lanes') return timeLanes(drawn);
+    if (this.overview || chooseLayered(drawn.nodes.length, this.options.dagreMaxNodes) === 'columns') return hopColumns(drawn);
+    return null;
+  }
+
+  /**
+   * The scrubber's counts: reached nodes (of the whole walk, grouped or not) at each step, and in all.
+   * In the overview a step's count is every walk node whose (time, hop) is at or before the step's.
+   */
+  private reachedCounts(timeline: Timeline, drawn: ViewGraph): { shownUpTo: number[]; total: number } {
+    if (!this.overview || !this.base) {
+      const counted = drawn.nodes.filter((n) => !(n.kind === 'Group' && !n.members));
+      const ids = new Set(counted.map((n) => n.id));
+      let running = 0;
+      return { shownUpTo: timeline.revealed.map((list) => (running += list.filter((id) => ids.has(id)).length)), total: counted.length };
+    }
+    const keys: Step[] = this.base.nodes.map((n) => ({ t: n.t, h: n.seed ? 0 : n.hops })).sort(compareKey);
+    let i = 0;
+    const shownUpTo = timeline.steps.map((st) => {
+      while (i < keys.length && compareKey(keys[i]!, st) <= 0) i++;
+      return i;
+    });
+    // At its last step every group is lit: the whole walk is shown, later members included.
+    if (shownUpTo.length) shownUpTo[shownUpTo.length - 1] = keys.length;
+    return { shownUpTo, total: keys.length };
+  }
+
+  /** Expands an overview group in place (its members drawn instead), or collapses it back. */
+  async toggleGroup(id: string, open: boolean): Promise<void> {
+    const set = new Set(this.state.open);
+    if (open) set.add(id);
+    else set.delete(id);
+    this.state.open = [...set].sort();
+    this.pushUrl(false);
+    this.redrawOverview();
+    this.announce(`${this.overview?.groups.get(id)?.name ?? id} ${open ? 'expanded' : 'collapsed'}.`);
+    await this.afterRender();
+  }
+
+  /**
+   * Redraws the overview after groups opened or closed or the pinned path changed, in place: what
+   * stays keeps its position, a group's members appear in a block where the group stood, a group
+   * coming back sits where its members were. The timeline is rebuilt and the scrubber keeps its instant.
+   */
+  redrawOverview(): void {
+    if (!this.base || !this.overview || this.state.view !== 'walk') return;
+    const before = this.overview;
+    const drawn = this.walkView();
+    if (!this.overview) return void this.drawWalk({ play: false });
+    this.drawn = drawn;
+    for (const n of drawn.nodes) this.nodesById.set(n.id, n);
+    const cy = this.cy;
+    const wanted = new Set<string>();
+    for (const n of drawn.nodes) wanted.add(n.id);
+    for (const e of drawn.edges) wanted.add(e.id);
+    const fallback = this.state.layout === 'lanes' ? timeLanes(drawn) : null;
+    const blocks = new Map<string, number>();
+    const placeOf = (id: string): Position => {
+      if (fallback) return fallback.get(id) ?? { x: 0, y: 0 };
+      const group = before.alias?.get(id);
+      const anchor = group ? cy.getElementById(group) : cy.collection();
+      if (anchor.nonempty()) {
+        // Members in a block of columns where their group stood, earliest first.
+        const i = blocks.get(group!) ?? 0;
+        blocks.set(group!, i + 1);
+        const size = before.groups.get(group!)?.members.length ?? 1;
+        const perColumn = Math.max(8, Math.ceil(Math.sqrt(size * 3)));
+        const p = anchor.position();
+        return { x: p.x + Math.floor(i / perColumn) * 160, y: p.y + ((i % perColumn) - (perColumn - 1) / 2) * 34 };
+      }
+      const members = this.overview!.groups.get(id)?.members ?? [];
+      let x = 0;
+      let y = 0;
+      let k = 0;
+      for (const m of members) {
+        const el = cy.getElementById(m);
+        if (el.empty()) continue;
+        const p = el.position();
+        x += p.x;
+        y += p.y;
+        k++;
+      }
+      return k ? { x: x / k, y: y / k } : { x: 0, y: 0 };
+    };
+    const fresh: ElementDefinition[] = [];
+    for (const el of toElements(drawn)) {
+      const id = el.data.id!;
+      if (cy.getElementById(id).nonempty()) continue;
+      if (el.group === 'nodes') el.position = placeOf(id);
+      fresh.push(el);
+    }
+    cy.startBatch();
+    cy.elements().filter((el) => !wanted.has(el.id())).remove();
+    cy.add(fresh);
+    // Edges merged between groups may now stand for an earlier crossing.
+    for (const e of drawn.edges) {
+      const el = cy.getElementById(e.id);
+      if (el.data('t') !== e.t) el.data({ t: e.t, arrival: e.arrival, h: e.h });
+    }
+    cy.elements().removeClass('future');
+    cy.endBatch();
+    const timeline = buildTimeline(drawn);
+    this.player.load(timeline, this.reachedCounts(timeline, drawn));
+    this.metrics.nodes = drawn.nodes.length;
+    this.metrics.edges = drawn.edges.length;
+    this.applyFilters();
+    const target = this.state.t ? stepAt(timeline, Date.parse(this.state.t)) : timeline.steps.length - 1;
+    this.player.step = timeline.steps.length - 1;
+    this.setStep(Math.max(0, target), { url: false });
+    this.renderReached();
+    if (this.state.focus) this.focusCustomer(this.state.focus, { url: false });
+    const sel = this.state.selected ? cy.getElementById(this.state.selected) : cy.collection();
+    if (sel.nonempty()) sel.select();
+  }
+
   layoutWalk(): void {
     if (!this.drawn) return;
     const cy = this.cy;
-    if (chooseLayered(this.drawn.nodes.length, this.options.dagreMaxNodes) === 'dagre') {
+    const preset = this.presetPositions(this.drawn);
+    if (preset) {
+      cy.layout({ name: 'preset', positions: (n: NodeSingular) => preset.get(n.id()) ?? n.position(), fit: false, animate: false } as cytoscape.LayoutOptions).run();
+      fitPositions(cy, preset);
+    } else if (chooseLayered(this.drawn.nodes.length, this.options.dagreMaxNodes) === 'dagre') {
       // dagre may rank a second seed further right (nothing points at it); a temporary root feeding
       // every seed keeps all seeds in the first layer.
       const seeds = cy.nodes('.seed');
@@ -420,10 +580,6 @@ export class Explorer {
         cy.remove(root);
         cy.fit(undefined, 30);
       }
-    } else {
-      const pos = hopColumns(this.drawn);
-      cy.layout({ name: 'preset', positions: (n: NodeSingular) => pos.get(n.id()) ?? n.position(), fit: false, animate: false } as cytoscape.LayoutOptions).run();
-      fitPositions(cy, pos);
     }
   }
 
@@ -465,7 +621,15 @@ export class Explorer {
   select(id: string | null, opts: { center?: boolean } = {}): void {
     const cy = this.cy;
     cy.elements(':selected').unselect();
+    const before = this.overview ? this.pins() : null;
     this.state.selected = id;
+    // The overview draws the selected node's evidence path node by node: redraw when it changes
+    // which grouped nodes stand alone.
+    if (before && this.overview) {
+      const grouped = this.overview.groupOf;
+      const after = this.pins();
+      if ([...before, ...after].some((p) => grouped.has(p) && before.has(p) !== after.has(p))) this.redrawOverview();
+    }
     if (id) {
       const el = cy.getElementById(id);
       if (el.nonempty()) {
@@ -573,6 +737,7 @@ export class Explorer {
       }
       const g = neighborhoodGraph(hood, this.reachedMap());
       this.drawn = g;
+      this.overview = null;
       for (const n of g.nodes) if (!this.nodesById.has(n.id)) this.nodesById.set(n.id, n);
       this.ensureRenderer(g.nodes.length);
       this.cy.startBatch();

@@ -32,6 +32,10 @@ export interface BlastHook {
   metrics(): { dataAt: number | null; drawnAt: number | null; nodes: number; edges: number; phases: Record<string, number> };
   /** Resolves after the next drawn frame. */
   afterRender(): Promise<void>;
+  /** The overview (null when every node is drawn): each group, its size and whether it is expanded. */
+  overview(): { groups: Array<{ id: string; kind: string; owner: string; name: string; count: number; expanded: boolean; drawn: boolean }> } | null;
+  /** Expands (true) or collapses an overview group; resolves once drawn. */
+  toggleGroup(id: string, open: boolean): Promise<void>;
   explorer: Explorer;
 }
 
@@ -59,6 +63,15 @@ const hook: BlastHook = {
   renderer: () => explorer.rendererMode,
   metrics: () => ({ ...explorer.metrics }),
   afterRender: () => explorer.afterRender(),
+  overview: () => {
+    const o = explorer.overview;
+    if (!o) return null;
+    const drawn = new Set(o.nodes.map((n) => n.id));
+    return {
+      groups: [...o.groups.values()].map((g) => ({ id: g.id, kind: g.kind, owner: g.owner, name: g.name, count: g.members.length, expanded: g.expanded, drawn: drawn.has(g.id) })),
+    };
+  },
+  toggleGroup: (id, open) => explorer.toggleGroup(id, open),
   explorer,
 };
 

@@ -33,11 +33,17 @@ export class WalkPlayer {
 
   constructor(private readonly host: WalkPlayerHost) {}
 
-  /** A new timeline over what was just drawn (every element visible: the last step). */
-  load(timeline: Timeline | null, counted: ReadonlySet<string> = new Set()): void {
+  /** Reached nodes in all (the scrubber's "of N"). */
+  total = 0;
+
+  /**
+   * A new timeline over what was just drawn (every element visible: the last step).
+   * @param counts reached nodes at each step and in all, for the scrubber's label
+   */
+  load(timeline: Timeline | null, counts: { shownUpTo: number[]; total: number } = { shownUpTo: [], total: 0 }): void {
     this.timeline = timeline;
-    let running = 0;
-    this.shownUpTo = timeline ? timeline.revealed.map((ids) => (running += ids.filter((id) => counted.has(id)).length)) : [];
+    this.shownUpTo = timeline ? counts.shownUpTo : [];
+    this.total = timeline ? counts.total : 0;
     this.step = timeline ? timeline.steps.length - 1 : -1;
   }
 

@@ -8,13 +8,19 @@ import type { Explorer } from '../explorer.js';
 import { KIND_VISUALS } from '../kind-visuals.js';
 import { kindOfId, type ApiNode, type Json } from '../types.js';
 import { h, replace, showTime } from '../ui/dom.js';
-import { edgeVisualData } from '../view-graph.js';
+import type { OverviewGroup } from '../overview.js';
+import { edgeVisualData, shortLabel } from '../view-graph.js';
 import { fromLocalInput } from '../time-input.js';
 
 export async function renderDetails(ex: Explorer, id: string | null): Promise<void> {
   const body = ex.els['details-body']!;
   if (!id) {
     replace(body, h('p', { class: 'hint' }, 'Click a node, or pick one from the reached list.'));
+    return;
+  }
+  const group = ex.overview?.groups.get(id);
+  if (group) {
+    replace(body, ...groupDetails(ex, group));
     return;
   }
   const v = ex.nodesById.get(id);
@@ -48,6 +54,10 @@ export async function renderDetails(ex: Explorer, id: string | null): Promise<vo
     );
     if (!isSeed) actions.append(h('button', { type: 'button', onclick: () => ex.seedAndWalk(id) }, 'Walk from here'));
   }
+  const openGroup = ex.overview?.groups.get(ex.overview.groupOf.get(id) ?? '');
+  if (openGroup?.expanded) {
+    actions.append(h('button', { type: 'button', class: 'collapse-group', onclick: () => void ex.toggleGroup(openGroup.id, false) }, `Collapse ${shortLabel(openGroup.name, 40)}`));
+  }
   const customer = ex.result?.customers.find((c) => c.id === id);
   const reasons = customer
     ? h(
@@ -79,6 +89,42 @@ export async function renderDetails(ex: Explorer, id: string | null): Promise<vo
   } catch (err) {
     replace(more, h('p', { class: 'error-text' }, describeError(err).detail));
   }
+}
+
+/** Members listed in a group's panel; the rest are in the reached list once expanded, or the CSV. */
+const GROUP_LIST_LIMIT = 50;
+
+function groupDetails(ex: Explorer, g: OverviewGroup): Node[] {
+  const facts = h(
+    'dl',
+    { class: 'props' },
+    h('dt', {}, 'kind'),
+    h('dd', {}, KIND_VISUALS[g.kind].label),
+    h('dt', {}, g.kind === 'PackageVersion' ? 'package' : g.kind === 'Package' ? 'ecosystem' : 'owner'),
+    h('dd', {}, g.owner || '(none in the ids)'),
+    h('dt', {}, 'members'),
+    h('dd', {}, String(g.members.length)),
+    h('dt', {}, 'first exposed'),
+    h('dd', {}, showTime(g.firstExposedAt)),
+  );
+  const toggle = h(
+    'button',
+    { type: 'button', id: 'group-toggle', class: 'primary', onclick: () => void ex.toggleGroup(g.id, !g.expanded) },
+    g.expanded ? 'Collapse the group' : `Expand the group (${g.members.length} nodes)`,
+  );
+  const names = h('ul', { class: 'sources group-members' });
+  for (const m of g.members.slice(0, GROUP_LIST_LIMIT)) {
+    const n = ex.nodesById.get(m);
+    names.append(h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => ex.select(m, { center: true }) }, n?.name ?? m), ' ', h('span', { class: 'hint' }, showTime(n?.firstExposedAt ?? null))));
+  }
+  if (g.members.length > GROUP_LIST_LIMIT) names.append(h('li', { class: 'empty' }, `… and ${g.members.length - GROUP_LIST_LIMIT} more`));
+  return [
+    h('div', { class: 'details-head' }, h('span', { class: `kind-tag kind-${g.kind}` }, KIND_VISUALS[g.kind].tag), h('span', { class: 'details-name' }, g.name)),
+    facts,
+    h('div', { class: 'actions' }, toggle),
+    h('h3', {}, 'Earliest members'),
+    names,
+  ];
 }
 
 function formatJson(v: Json): string {

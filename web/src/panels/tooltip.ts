@@ -16,7 +16,10 @@ export function showTooltip(tip: HTMLElement, graph: HTMLElement, el: NodeSingul
         h('div', { class: 'mono' }, String(d.id)),
         h('div', {}, kind === 'Group' ? 'package (collapsed versions)' : KIND_VISUALS[kind as NodeKind]?.label ?? kind),
       ];
-      if (d.seed) lines.push(h('div', {}, `Seed · compromise starts ${showTime(d.firstExposedAt as string | null)}`));
+      if (Array.isArray(d.members) && kind !== 'Group') {
+        lines.splice(1, 1, h('div', {}, `${d.members.length} nodes, grouped (double-click to expand)`));
+        lines.push(h('div', {}, `First member exposed ${showTime(d.firstExposedAt as string | null)}`));
+      } else if (d.seed) lines.push(h('div', {}, `Seed · compromise starts ${showTime(d.firstExposedAt as string | null)}`));
       else if (d.reached) lines.push(h('div', {}, `First exposed ${showTime(d.firstExposedAt as string | null)}`), h('div', {}, `hop ${d.hops} · ${d.confidence}`));
       else lines.push(h('div', {}, 'Not reached by the walk'));
       replace(tip, ...lines);

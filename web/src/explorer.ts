@@ -26,6 +26,7 @@ import { markFocusedCustomer, renderCustomers } from './panels/customers.js';
 import { renderLegend } from './panels/legend.js';
 import { renderOverlay, type OverlayKind } from './panels/overlay.js';
 import { renderReached } from './panels/reached.js';
+import { renderStartPage } from './panels/start-page.js';
 import { renderDetails } from './panels/selection.js';
 import { hideTooltip, showTooltip } from './panels/tooltip.js';
 import { Session } from './session.js';
@@ -228,6 +229,37 @@ export class Explorer {
     if (this.state.seeds.length) return this.walk({ push: false });
     this.clearGraph();
     this.showOverlay('empty');
+    return this.showStartPage();
+  }
+
+  /** Replaces the empty start's card with the start page once the server has answered. */
+  private async showStartPage(): Promise<void> {
+    const gen = this.loadGen;
+    try {
+      const data = await this.api.startPage();
+      if (gen !== this.loadGen || this.state.seeds.length || this.els.overlay!.dataset.state !== 'empty') return;
+      const card = renderStartPage(data, {
+        walk: (seeds) => {
+          const ats = new Set(seeds.map((s) => s.at));
+          for (const seed of seeds) {
+            const n = data.compromised.nodes.find((c) => c.id === seed.id);
+            if (n) this.seedInfo.set(n.id, { kind: n.kind, name: n.name });
+          }
+          this.state.seeds = seeds.map((s) => s.id);
+          this.state.at = ats.size === 1 ? [...ats][0]! : null;
+          this.state.t = null;
+          this.state.focus = null;
+          this.state.view = 'walk';
+          this.state.center = null;
+          syncControls(this);
+          void this.walk();
+        },
+        announce: (text) => this.announce(text),
+      });
+      this.els.overlay!.replaceChildren(card);
+    } catch {
+      // An older server, or a token still to be given: the plain start card stays.
+    }
   }
 
   // ---------------------------------------------------------------- Cytoscape

@@ -10,6 +10,7 @@ import { nodeResolvers } from './node.js';
 import { pathResolvers } from './path.js';
 import { scalarResolvers } from './scalars.js';
 import { searchResolvers } from './search.js';
+import { startPageResolvers } from './start-page.js';
 import { viewerResolvers } from './viewer.js';
 
 type ResolverMap = Record<string, object>;
@@ -27,6 +28,7 @@ const DOMAINS: ResolverMap[] = [
   ingestResolvers,
   compromiseResolvers,
   adminResolvers,
+  startPageResolvers,
 ];
 
 export function mergeResolvers(domains: readonly ResolverMap[] = DOMAINS): Record<string, Record<string, unknown>> {

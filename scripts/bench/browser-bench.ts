@@ -114,6 +114,9 @@ export async function startExplorerServer(opts: ServerOptions = {}): Promise<Exp
   };
 }
 
+/** Add this to get WebGL without a GPU (SwiftShader, software): Chromium refuses it otherwise. */
+export const SOFTWARE_WEBGL_ARG = '--enable-unsafe-swiftshader';
+
 /** The flags this machine's Chromium needs (no sandbox as root, no network chatter, no GPU). */
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -137,7 +140,7 @@ export interface Browser {
  * Debian's Chromium with a fresh profile. Throws (never skips) with the reason when it cannot start.
  * @param viewport @default { width: 1440, height: 900 }
  */
-export async function launchChromium(viewport = { width: 1440, height: 900 }, colorScheme: 'light' | 'dark' = 'light'): Promise<Browser> {
+export async function launchChromium(viewport = { width: 1440, height: 900 }, colorScheme: 'light' | 'dark' = 'light', extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
   }
@@ -146,7 +149,7 @@ export async function launchChromium(viewport = { width: 1440, height: 900 }, co
   try {
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM_PATH,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS, ...extraArgs],
       headless: true,
       viewport,
       colorScheme,

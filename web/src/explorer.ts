@@ -17,7 +17,7 @@ import { renderSeeds, syncControls, updateTimelineControls, wireControls } from 
 import { describeError, type ErrorView } from './describe-error.js';
 import { customerPaths, evidenceOf, pathElements, type Highlight } from './evidence.js';
 import { visibleIds } from './exports.js';
-import { createCy, fitPositions, webglAvailable, type RendererMode } from './graph-canvas.js';
+import { chooseRenderer, createCy, fitPositions, webglSupport, type RendererMode, type WebglSupport } from './graph-canvas.js';
 import { buildStylesheet } from './graph-style.js';
 import type { ColorScheme } from './kind-visuals.js';
 import { chooseLayered, forceLayout, hopColumns, layeredLayout, timeLanes } from './layouts.js';
@@ -126,7 +126,8 @@ export class Explorer {
   private loadGen = 0;
   private drawnWaiters: Array<() => void> = [];
   private loading = false;
-  private readonly webgl = webglAvailable();
+  /** What WebGL this browser has (graph-canvas.ts chooseRenderer decides with it). */
+  readonly webgl: WebglSupport = webglSupport();
 
   constructor(options: ExplorerOptions = {}) {
     this.options = {
@@ -266,8 +267,16 @@ export class Explorer {
 
   private setCy(mode: RendererMode, nodeCount = 0): void {
     (this.cy as Core | undefined)?.destroy();
-    this.rendererMode = mode;
-    this.cy = createCy(this.els.graph!, mode, this.scheme, this.stylesheet(nodeCount), nodeCount);
+    try {
+      this.cy = createCy(this.els.graph!, mode, this.scheme, this.stylesheet(nodeCount), nodeCount);
+      this.rendererMode = mode;
+    } catch (err) {
+      if (mode === 'canvas') throw err;
+      // The WebGL context could not be made (lost, blocked): draw with canvas.
+      this.els.graph!.replaceChildren();
+      this.cy = createCy(this.els.graph!, 'canvas', this.scheme, this.stylesheet(nodeCount), nodeCount);
+      this.rendererMode = 'canvas';
+    }
     (window as unknown as { cy: Core }).cy = this.cy;
     this.wireCy();
   }
@@ -291,7 +300,7 @@ export class Explorer {
   }
 
   private ensureRenderer(nodeCount: number): void {
-    const wanted: RendererMode = this.options.renderer ?? (this.webgl && nodeCount >= this.options.webglMinNodes ? 'webgl' : 'canvas');
+    const wanted = chooseRenderer({ forced: this.options.renderer, support: this.webgl, nodeCount, webglMinNodes: this.options.webglMinNodes });
     if (wanted !== this.rendererMode || nodeCount > 1500 !== this.cy.nodes().length > 1500) this.setCy(wanted, nodeCount);
     else this.cy.style(this.stylesheet(nodeCount));
   }
@@ -320,6 +329,12 @@ export class Explorer {
 
   /** Resolves after Cytoscape has drawn the current elements and the browser has painted a frame. */
   afterRender(): Promise<void> {
+    if (this.rendererMode === 'webgl') {
+      // Cytoscape's WebGL renderer (3.35) never emits `render`: it draws in its next animation
+      // frame after forceRender, and the browser paints the one after.
+      this.cy.forceRender();
+      return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+    }
     return new Promise((resolve) => {
       this.drawnWaiters.push(resolve);
       this.cy.forceRender();

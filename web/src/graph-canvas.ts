@@ -12,20 +12,43 @@ cytoscape.use(dagre);
 export type RendererMode = 'canvas' | 'webgl';
 
 /**
- * WebGL 2 backed by a GPU. A software rasteriser (SwiftShader, llvmpipe: what headless or GPU-less
- * machines get) makes Cytoscape's WebGL renderer slower than its canvas one, so it does not count.
+ * What WebGL 2 this browser offers: `gpu` (hardware), `software` (SwiftShader, llvmpipe: what
+ * headless or GPU-less machines get, and only with `--enable-unsafe-swiftshader` in Chromium), or
+ * `none`.
  */
-export function webglAvailable(): boolean {
+export type WebglSupport = 'gpu' | 'software' | 'none';
+
+export function webglSupport(): WebglSupport {
   try {
     const gl = document.createElement('canvas').getContext('webgl2');
-    if (!gl) return false;
+    if (!gl) return 'none';
     const info = gl.getExtension('WEBGL_debug_renderer_info');
     const renderer = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
     gl.getExtension('WEBGL_lose_context')?.loseContext();
-    return !/swiftshader|llvmpipe|softpipe|software|basic render/i.test(renderer);
+    return /swiftshader|llvmpipe|softpipe|software|basic render/i.test(renderer) ? 'software' : 'gpu';
   } catch {
-    return false;
+    return 'none';
   }
+}
+
+export interface RendererChoice {
+  /** `?renderer=canvas|webgl`, or null to choose by size and support. */
+  forced: RendererMode | null;
+  support: WebglSupport;
+  nodeCount: number;
+  /** WebGL from this many nodes up. */
+  webglMinNodes: number;
+}
+
+/**
+ * Cytoscape's WebGL renderer where the browser has WebGL 2 on a GPU and the graph is big enough to
+ * gain from it; canvas otherwise. Software WebGL draws slower than canvas, so it is used only when
+ * asked for (`?renderer=webgl`); without any WebGL 2 a forced `webgl` falls back to canvas.
+ */
+export function chooseRenderer(c: RendererChoice): RendererMode {
+  if (c.forced === 'canvas') return 'canvas';
+  if (c.forced === 'webgl') return c.support === 'none' ? 'canvas' : 'webgl';
+  return c.support === 'gpu' && c.nodeCount >= c.webglMinNodes ? 'webgl' : 'canvas';
 }
 
 /** A new Cytoscape instance in `container`, tuned for `nodeCount` nodes. */

@@ -28,6 +28,8 @@ export interface BlastHook {
   visibleEdgeIds(): string[];
   highlighted(): { nodes: string[]; edges: string[] };
   renderer(): 'canvas' | 'webgl';
+  /** The browser's WebGL 2: on a GPU, in software, or none. */
+  webglSupport(): 'gpu' | 'software' | 'none';
   /** performance.now() when the data arrived and when the graph was first drawn, and its size. */
   metrics(): { dataAt: number | null; drawnAt: number | null; nodes: number; edges: number; phases: Record<string, number> };
   /** Resolves after the next drawn frame. */
@@ -61,6 +63,7 @@ const hook: BlastHook = {
   visibleEdgeIds: () => [...explorer.visibleIds().edges].sort(),
   highlighted: () => explorer.highlighted(),
   renderer: () => explorer.rendererMode,
+  webglSupport: () => explorer.webgl,
   metrics: () => ({ ...explorer.metrics }),
   afterRender: () => explorer.afterRender(),
   overview: () => {

@@ -117,6 +117,22 @@ describe('start page in Chromium', () => {
     await page.close();
   }, TEST_MS);
 
+  it('marks incidents changed since this browser last looked', async () => {
+    const first = await openStart(browser, `${server.origin}/`);
+    await first.page.locator('#start-incidents').waitFor({ timeout: 30_000 });
+    await first.page.close();
+    await gql(server, 'mutation { updateIncident(id: "inc:test-open", input: { notes: "customers informed" }) { id } }');
+    const { page } = await openStart(browser, `${server.origin}/`);
+    await page.locator('#start-incidents').waitFor({ timeout: 30_000 });
+    expect(await page.textContent('#start-incidents li[data-id="inc:test-open"]')).toContain('new since you last looked');
+    await page.close();
+    // Seen now: the next visit shows nothing new.
+    const again = await openStart(browser, `${server.origin}/`);
+    await again.page.locator('#start-incidents').waitFor({ timeout: 30_000 });
+    expect(await again.page.textContent('#start-incidents')).not.toContain('new since you last looked');
+    await again.page.close();
+  }, TEST_MS);
+
   it('on an empty graph, says how to ingest, with the CLI line to copy', async () => {
     const { page, errors } = await openStart(browser, `${empty.origin}/`);
     await page.locator('#ingest-line').waitFor({ timeout: 30_000 });

@@ -256,8 +256,10 @@ export class Explorer {
           void this.walk();
         },
         announce: (text) => this.announce(text),
+        lastLooked: this.session.lastLooked(),
       });
       this.els.overlay!.replaceChildren(card);
+      this.session.looked(new Date().toISOString());
     } catch {
       // An older server, or a token still to be given: the plain start card stays.
     }
@@ -522,6 +524,7 @@ export class Explorer {
     this.state.open = [...set].sort();
     this.pushUrl(false);
     this.redrawOverview();
+    if (this.state.selected) void renderDetails(this, this.state.selected);
     this.announce(`${this.overview?.groups.get(id)?.name ?? id} ${open ? 'expanded' : 'collapsed'}.`);
     await this.afterRender();
   }
@@ -543,19 +546,35 @@ export class Explorer {
     for (const n of drawn.nodes) wanted.add(n.id);
     for (const e of drawn.edges) wanted.add(e.id);
     const fallback = this.state.layout === 'lanes' ? timeLanes(drawn) : null;
-    const blocks = new Map<string, number>();
+    // Groups opening now: their members go in a block of columns where the group stood (earliest
+    // first), and whatever stood right of the group moves right by the block's width.
+    const COLUMN = 160;
+    const ROW = 34;
+    const opening = new Map<string, { at: Position; perColumn: number; next: number }>();
+    if (!fallback) {
+      const count = new Map<string, number>();
+      for (const n of drawn.nodes) {
+        const g = before.alias?.get(n.id);
+        if (g && cy.getElementById(n.id).empty()) count.set(g, (count.get(g) ?? 0) + 1);
+      }
+      for (const [g, k] of count) {
+        const anchor = cy.getElementById(g);
+        if (anchor.empty()) continue;
+        const perColumn = Math.min(40, Math.max(8, Math.ceil(Math.sqrt(k * 3))));
+        const width = Math.ceil(k / perColumn) * COLUMN;
+        const at = { ...anchor.position() };
+        opening.set(g, { at, perColumn, next: 0 });
+        cy.nodes().forEach((n) => {
+          if (n.id() !== g && n.position().x > at.x + 5) n.shift({ x: width, y: 0 });
+        });
+      }
+    }
     const placeOf = (id: string): Position => {
       if (fallback) return fallback.get(id) ?? { x: 0, y: 0 };
-      const group = before.alias?.get(id);
-      const anchor = group ? cy.getElementById(group) : cy.collection();
-      if (anchor.nonempty()) {
-        // Members in a block of columns where their group stood, earliest first.
-        const i = blocks.get(group!) ?? 0;
-        blocks.set(group!, i + 1);
-        const size = before.groups.get(group!)?.members.length ?? 1;
-        const perColumn = Math.max(8, Math.ceil(Math.sqrt(size * 3)));
-        const p = anchor.position();
-        return { x: p.x + Math.floor(i / perColumn) * 160, y: p.y + ((i % perColumn) - (perColumn - 1) / 2) * 34 };
+      const block = opening.get(before.alias?.get(id) ?? '');
+      if (block) {
+        const i = block.next++;
+        return { x: block.at.x + Math.floor(i / block.perColumn) * COLUMN, y: block.at.y + ((i % block.perColumn) - (block.perColumn - 1) / 2) * ROW };
       }
       const members = this.overview!.groups.get(id)?.members ?? [];
       let x = 0;

@@ -5,6 +5,7 @@
 import type { ApiClient } from './api.js';
 
 const TOKEN_KEY = 'blast.token';
+const LOOKED_KEY = 'blast.startPageLooked';
 
 export type Role = 'viewer' | 'analyst' | 'admin';
 
@@ -52,6 +53,23 @@ export class Session {
     this.role = v.role;
     this.authRequired = v.authRequired;
     return v;
+  }
+
+  /** When this browser last saw the start page (ISO), or null the first time. */
+  lastLooked(): string | null {
+    try {
+      return localStorage.getItem(LOOKED_KEY);
+    } catch {
+      return null;
+    }
+  }
+
+  looked(iso: string): void {
+    try {
+      localStorage.setItem(LOOKED_KEY, iso);
+    } catch {
+      /* private mode: every visit is a first one */
+    }
   }
 
   /** Whether the marking form may be used (unknown role: let the server decide). */

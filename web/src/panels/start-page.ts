@@ -12,6 +12,8 @@ import { h, showTime } from '../ui/dom.js';
 export const INGEST_LINE = 'npx blast ingest seed/reference/scenario.yaml';
 
 export interface StartPageActions {
+  /** When this browser last saw the start page (ISO), or null: incidents changed since are marked new. */
+  lastLooked: string | null;
   /** Walks from these seeds (each with its own start, or null for its compromisedAt). */
   walk(seeds: Array<{ id: string; at: string | null }>): void;
   announce(text: string): void;
@@ -86,15 +88,16 @@ export function renderStartPage(data: StartPageData, actions: StartPageActions):
   else {
     const list = h('ul', { class: 'start-list', id: 'start-incidents' });
     for (const i of data.incidents) {
+      const fresh = actions.lastLooked !== null && Date.parse(i.updatedAt) > Date.parse(actions.lastLooked);
       list.append(
         h(
           'li',
-          { 'data-id': i.id },
+          { 'data-id': i.id, class: fresh ? 'new' : '' },
           h(
             'button',
             { type: 'button', class: 'start-item', 'aria-label': `Walk incident ${i.name}`, onclick: () => actions.walk(i.seeds), disabled: i.seeds.length === 0 },
             h('span', { class: 'kind-tag kind-Incident' }, KIND_VISUALS.Incident.tag),
-            h('span', { class: 'n' }, i.name),
+            h('span', { class: 'n' }, i.name, fresh ? h('span', { class: 'badge new-since' }, 'new since you last looked') : null),
             h('span', { class: 'meta' }, `${i.seeds.length} seed${i.seeds.length === 1 ? '' : 's'} · updated ${showTime(i.updatedAt)}`),
           ),
         ),

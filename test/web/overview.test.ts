@@ -198,3 +198,33 @@ describe('URL state of the overview', () => {
     expect(parseViewState('?open=svc:acme/x&ov=maybe&layout=spiral')).toEqual(DEFAULT_STATE);
   });
 });
+
+describe('overview: kinds with too many groups', () => {
+  it('draws such a kind as one node first; opening it shows its groups; its groups keep their counts', () => {
+    const o = overviewGraph(base, { maxGroupsPerKind: 3 });
+    const services = o.groups.get('grp:Service')!;
+    expect(services.name).toBe('services of 4 owners');
+    expect(services.members.length).toBe(result.affected.filter((a) => a.kind === 'Service').length);
+    const drawn = new Set(o.nodes.map((n) => n.id));
+    expect(drawn.has('grp:Service')).toBe(true);
+    expect([...drawn].some((id) => id.startsWith('grp:Service:'))).toBe(false);
+    // Three version groups are not more than three: drawn as they are.
+    expect(drawn.has('grp:PackageVersion')).toBe(false);
+    const expected = countsFromAnswer(result);
+    for (const [id, count] of expected) expect(o.groups.get(id)!.members.length).toBe(count);
+    cytoscape({ headless: true, elements: toElements(o) });
+
+    const open = overviewGraph(base, { maxGroupsPerKind: 3, expanded: new Set(['grp:Service']) });
+    const shown = open.nodes.filter((n) => n.kind === 'Service').map((n) => n.id).sort();
+    expect(shown).toEqual([...expected.keys()].filter((id) => id.startsWith('grp:Service:')).sort());
+    expect(open.groups.get('grp:Service:acme')!.parent).toBe('grp:Service');
+
+    const deeper = overviewGraph(base, { maxGroupsPerKind: 3, expanded: new Set(['grp:Service', 'grp:Service:acme']) });
+    const acme = deeper.nodes.filter((n) => n.kind === 'Service' && !n.members).map((n) => n.id).sort();
+    expect(acme).toEqual([...deeper.groups.get('grp:Service:acme')!.members].sort());
+    // A group opened without its kind group stays folded in it.
+    const shut = overviewGraph(base, { maxGroupsPerKind: 3, expanded: new Set(['grp:Service:acme']) });
+    expect(shut.nodes.some((n) => n.id === 'grp:Service')).toBe(true);
+    expect(shut.nodes.some((n) => n.id.startsWith('svc:acme/'))).toBe(false);
+  });
+});

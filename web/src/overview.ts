@@ -34,6 +34,12 @@ export interface OverviewOptions {
    * @default 2
    */
   minMembers?: number;
+  /**
+   * Most groups (and lone nodes) of one kind drawn side by side. Past it the kind is first drawn as
+   * one node (`grp:<kind>`, e.g. every version of 2,500 packages); expanding that shows its groups.
+   * @default 40
+   */
+  maxGroupsPerKind?: number;
 }
 
 /** One group of the overview, drawn collapsed or expanded. */
@@ -50,6 +56,8 @@ export interface OverviewGroup {
   firstExposedAt: string | null;
   t: number | null;
   expanded: boolean;
+  /** The kind's group holding this one when the kind has too many groups (`grp:<kind>`). */
+  parent?: string;
 }
 
 export interface Overview extends ViewGraph {
@@ -91,6 +99,17 @@ export function groupKeyOf(node: Pick<ViewNode, 'id' | 'kind' | 'seed'>): { kind
 }
 
 export const groupIdFor = (kind: NodeKind, owner: string): string => `${GROUP_PREFIX}${kind}:${owner}`;
+
+/** The group of a whole kind, drawn when it has more than `maxGroupsPerKind` groups. */
+export const kindGroupIdFor = (kind: NodeKind): string => `${GROUP_PREFIX}${kind}`;
+
+/** `versions of 2,500 packages`, `services of 40 owners`. */
+export function kindGroupName(kind: NodeKind, units: number): string {
+  const n = units.toLocaleString('en');
+  if (kind === 'PackageVersion') return `versions of ${n} packages`;
+  if (kind === 'Package') return `packages of ${n} ecosystems`;
+  return `${PLURAL[kind]} of ${n} owners`;
+}
 
 const PLURAL: Record<NodeKind, string> = {
   Package: 'packages',
@@ -134,26 +153,53 @@ export function overviewGraph(graph: ViewGraph, options: OverviewOptions = {}): 
     groupOf.set(n.id, id);
   }
 
-  const alias = new Map<string, string | null>();
-  const nodes: ViewNode[] = [];
-  const drawnGroups = new Set<string>();
+  const byTime = (a: ViewNode, b: ViewNode) => compareTime(a.t, b.t) || a.hops - b.hops || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   for (const [id, g] of groups) {
-    const list = g.members.map((m) => byId.get(m)!);
-    list.sort((a, b) => compareTime(a.t, b.t) || a.hops - b.hops || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    g.members = list.map((n) => n.id);
-    g.firstExposedAt = list[0]!.firstExposedAt;
-    g.t = list[0]!.t;
-    const folded = list.filter((n) => !pinned.has(n.id));
-    if (list.length < minMembers) {
+    if (g.members.length < minMembers) {
       groups.delete(id);
       for (const m of g.members) groupOf.delete(m);
       continue;
     }
-    if (g.expanded || folded.length < minMembers) continue;
-    drawnGroups.add(id);
-    for (const n of folded) alias.set(n.id, id);
-    const first = folded[0]!;
-    const strongest = folded.reduce<Confidence>((c, n) => (CONFIDENCE_RANK[n.confidence] > CONFIDENCE_RANK[c] ? n.confidence : c), 'possible');
+    const list = g.members.map((m) => byId.get(m)!).sort(byTime);
+    g.members = list.map((n) => n.id);
+    g.firstExposedAt = list[0]!.firstExposedAt;
+    g.t = list[0]!.t;
+  }
+
+  // Kinds with too many groups (and lone nodes) to draw side by side get one group above them.
+  const maxGroups = options.maxGroupsPerKind ?? 40;
+  const units = new Map<NodeKind, number>();
+  const keyed = new Map<NodeKind, ViewNode[]>();
+  for (const n of graph.nodes) {
+    const key = groupKeyOf(n);
+    if (!key) continue;
+    (keyed.get(key.kind) ?? keyed.set(key.kind, []).get(key.kind)!).push(n);
+    if (!groupOf.has(n.id)) units.set(key.kind, (units.get(key.kind) ?? 0) + 1);
+  }
+  for (const g of groups.values()) units.set(g.kind, (units.get(g.kind) ?? 0) + 1);
+  const folding = new Set<string>();
+  for (const [kind, count] of units) {
+    if (count <= maxGroups) continue;
+    const id = kindGroupIdFor(kind);
+    const list = keyed.get(kind)!.sort(byTime);
+    const top: OverviewGroup = { id, kind, owner: '', name: kindGroupName(kind, count), members: list.map((n) => n.id), firstExposedAt: list[0]!.firstExposedAt, t: list[0]!.t, expanded: expanded.has(id) };
+    for (const g of groups.values()) if (g.kind === kind) g.parent = id;
+    for (const n of list) if (!groupOf.has(n.id)) groupOf.set(n.id, id);
+    groups.set(id, top);
+    if (!top.expanded) folding.add(id);
+  }
+
+  const alias = new Map<string, string | null>();
+  const nodes: ViewNode[] = [];
+  for (const [id, g] of groups) {
+    // Drawn as one node: a folded kind group, or a group whose kind group is open (or absent).
+    const drawnAsOne = g.parent !== undefined ? !folding.has(g.parent) && !g.expanded : !g.expanded;
+    if (!drawnAsOne) continue;
+    const list = g.members.filter((m) => !pinned.has(m)).map((m) => byId.get(m)!);
+    if (list.length < minMembers) continue;
+    for (const n of list) alias.set(n.id, id);
+    const first = list[0]!;
+    const strongest = list.reduce<Confidence>((c, n) => (CONFIDENCE_RANK[n.confidence] > CONFIDENCE_RANK[c] ? n.confidence : c), 'possible');
     nodes.push({
       id,
       kind: g.kind,
@@ -164,7 +210,7 @@ export function overviewGraph(graph: ViewGraph, options: OverviewOptions = {}): 
       firstExposedAt: first.firstExposedAt,
       hops: first.hops,
       confidence: strongest,
-      members: folded.map((n) => n.id),
+      members: list.map((n) => n.id),
     });
   }
   for (const n of graph.nodes) if (!alias.has(n.id)) nodes.push(n);

@@ -112,6 +112,10 @@ function groupDetails(ex: Explorer, g: OverviewGroup): Node[] {
     { type: 'button', id: 'group-toggle', class: 'primary', onclick: () => void ex.toggleGroup(g.id, !g.expanded) },
     g.expanded ? 'Collapse the group' : `Expand the group (${g.members.length} nodes)`,
   );
+  const parent = g.parent ? ex.overview?.groups.get(g.parent) : undefined;
+  const up = parent
+    ? h('button', { type: 'button', class: 'collapse-group', onclick: () => void ex.toggleGroup(parent.id, false) }, `Collapse into ${shortLabel(parent.name, 40)}`)
+    : null;
   const names = h('ul', { class: 'sources group-members' });
   for (const m of g.members.slice(0, GROUP_LIST_LIMIT)) {
     const n = ex.nodesById.get(m);
@@ -121,7 +125,7 @@ function groupDetails(ex: Explorer, g: OverviewGroup): Node[] {
   return [
     h('div', { class: 'details-head' }, h('span', { class: `kind-tag kind-${g.kind}` }, KIND_VISUALS[g.kind].tag), h('span', { class: 'details-name' }, g.name)),
     facts,
-    h('div', { class: 'actions' }, toggle),
+    h('div', { class: 'actions' }, toggle, up),
     h('h3', {}, 'Earliest members'),
     names,
   ];

@@ -233,9 +233,8 @@ describe('overview of a large walk in Chromium', () => {
     expect(await page.locator('#details-body b, #details-body i, #details-body img').count()).toBe(0);
     await page.evaluate((id) => (window as any).cy.getElementById(id).emit('mouseover'), group);
     expect(await page.textContent('#tooltip')).toContain(HOSTILE_OWNER);
-    await page.click('#group-toggle');
-    await page.evaluate(() => (window as any).blast.afterRender());
-    await page.evaluate(() => (window as any).cy.getElementById('svc:' + '<b>bold&amp;"\'<i>' + '/s7').emit('mouseover'));
+    await page.evaluate((id) => (window as any).blast.toggleGroup(id, true), group);
+    await page.evaluate((id) => (window as any).cy.getElementById(id).emit('mouseover'), `svc:${HOSTILE_OWNER}/s7`);
     expect(await page.textContent('#tooltip')).toContain(HOSTILE_NAME);
     expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
     expect(watch.dialogs).toEqual([]);

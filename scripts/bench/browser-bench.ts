@@ -1,9 +1,10 @@
 /**
  * Web explorer benchmark: in real headless Chromium (Debian's, driven by playwright-core), the time
- * from navigation to a fully drawn ~5,000-node blast radius, and frames per second while panning it
- * (requestAnimationFrame sampling), once as the API returns it (the evidence tree) and once with
- * extra edges added among the drawn nodes up to the 5,000-node / 10,000-edge target.
- * Targets: <= 2 s to drawn, >= 30 fps.
+ * from navigation to a drawn blast radius (and from the data's arrival to the first view), frames per
+ * second while panning it (requestAnimationFrame sampling), once as the API returns it (the evidence
+ * tree) and once with extra edges added among the drawn nodes; for an overview (groups), the time to
+ * expand the group closest to 2,000 members. Targets: first view <= 2 s after the data, >= 30 fps,
+ * expand <= 1 s.
  *
  * Also exports the helpers the browser tests share: build the explorer with Vite when web/dist is
  * missing or stale, start a real server (createApp over an embedded store in a temp dir), and launch
@@ -114,6 +115,9 @@ export async function startExplorerServer(opts: ServerOptions = {}): Promise<Exp
   };
 }
 
+/** Add this to get WebGL without a GPU (SwiftShader, software): Chromium refuses it otherwise. */
+export const SOFTWARE_WEBGL_ARG = '--enable-unsafe-swiftshader';
+
 /** The flags this machine's Chromium needs (no sandbox as root, no network chatter, no GPU). */
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -137,7 +141,7 @@ export interface Browser {
  * Debian's Chromium with a fresh profile. Throws (never skips) with the reason when it cannot start.
  * @param viewport @default { width: 1440, height: 900 }
  */
-export async function launchChromium(viewport = { width: 1440, height: 900 }, colorScheme: 'light' | 'dark' = 'light'): Promise<Browser> {
+export async function launchChromium(viewport = { width: 1440, height: 900 }, colorScheme: 'light' | 'dark' = 'light', extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
   }
@@ -146,7 +150,7 @@ export async function launchChromium(viewport = { width: 1440, height: 900 }, co
   try {
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM_PATH,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS, ...extraArgs],
       headless: true,
       viewport,
       colorScheme,
@@ -185,6 +189,14 @@ export interface BrowserBenchResult {
   /** Drag fps again after adding edges among the drawn nodes up to `denseEdges`. */
   denseDragFps: number;
   denseEdges: number;
+  /** Nodes in the radius (seeds included) and whether it was drawn as the overview (groups). */
+  radiusNodes: number;
+  overview: boolean;
+  /** Data arrived to first view drawn (ms): the issue's "first useful view". */
+  viewMs: number;
+  /** Expanding the group closest to 2,000 members in place, to drawn (ms); null without an overview. */
+  expandMs: number | null;
+  expandMembers: number | null;
   /** 1-minute load average before and after (the machine is shared). */
   load: [number, number];
 }
@@ -204,6 +216,14 @@ export interface BrowserBenchOptions {
   reach?: number;
   /** Force a renderer (`canvas` or `webgl`); default: the explorer's own choice. */
   renderer?: 'canvas' | 'webgl';
+  /**
+   * Instead of `graphSizes` and `renderer`: one row per case and renderer, the graph ingested once per
+   * case. `ov` is the explorer's `?ov=` (auto: groups above 1,500 nodes; off: every node). WebGL rows
+   * run Chromium with software WebGL (SwiftShader), the only WebGL this machine has.
+   * @example { cases: [{ graphNodes: 62500 }, { graphNodes: 6500, ov: 'off' }], renderers: ['canvas', 'webgl'] }
+   */
+  cases?: Array<{ graphNodes: number; ov?: 'auto' | 'on' | 'off' }>;
+  renderers?: Array<'canvas' | 'webgl' | undefined>;
   /**
    * Length of each fps sample (ms).
    * @default 3000
@@ -226,49 +246,105 @@ export async function runBrowserBench(opts: BrowserBenchOptions = {}): Promise<B
   const sampleMs = opts.sampleMs ?? 3000;
   if (await buildWebIfStale()) log('built web/dist');
   const rows: BrowserBenchResult[] = [];
-  for (const graphNodes of opts.graphSizes ?? [1300, 6500]) {
+  const cases = opts.cases ?? (opts.graphSizes ?? [1300, 6500]).map((graphNodes) => ({ graphNodes, ov: 'auto' as const }));
+  const renderers = opts.renderers ?? [opts.renderer];
+  for (const { graphNodes, ov } of cases) {
     const plan = planSynthetic({ nodes: graphNodes });
     log(`[${graphNodes}] ingesting a synthetic graph`);
     const server = await startExplorerServer({ scenario: false, batches: plan.batches() });
-    const browser = await launchChromium();
     try {
       const seed = await chooseSeed(server, plan.popularVersions.slice(0, 20), Math.round(graphNodes * (opts.reach ?? 0.8)));
       log(`[${graphNodes}] seed ${seed.id}: ${seed.reached} nodes reached`);
-      const loadBefore = loadavg()[0]!;
-      const page = await browser.context.newPage();
-      // A far-future instant shows the whole radius at once (no walk animation), as a shared link does.
-      const url = `${server.origin}/?seed=${encodeURIComponent(seed.id)}&t=9999-12-31T23:59:59Z${opts.renderer ? `&renderer=${opts.renderer}` : ''}`;
-      await page.goto(url);
-      await page.waitForFunction(() => Boolean((window as any).blast?.metrics().drawnAt), undefined, { timeout: 300_000, polling: 100 });
-      const m = await page.evaluate(() => (window as any).blast.metrics() as { dataAt: number; drawnAt: number; nodes: number; edges: number; phases: Record<string, number> });
-      log(`[${graphNodes}] drawing phases (ms): ${JSON.stringify(m.phases)}`);
-      const renderer = await page.evaluate(() => (window as any).blast.renderer() as string);
-      const redrawFps = await page.evaluate(programmaticPan, sampleMs);
-      const dragFps = await drag(page, sampleMs);
-      const wheelFps = await wheel(page, sampleMs);
-      const denseEdges = await page.evaluate(addDenseEdges, opts.denseEdges ?? 10_000);
-      const denseDragFps = await drag(page, sampleMs);
-      rows.push({
-        graphNodes,
-        nodes: m.nodes,
-        edges: m.edges,
-        renderer,
-        dataMs: Math.round(m.dataAt),
-        drawnMs: Math.round(m.drawnAt),
-        dragFps: round1(dragFps),
-        wheelFps: round1(wheelFps),
-        redrawFps: round1(redrawFps),
-        denseDragFps: round1(denseDragFps),
-        denseEdges,
-        load: [round1(loadBefore), round1(loadavg()[0]!)],
-      });
+      for (const renderer of renderers) {
+        const browser = await launchChromium(undefined, 'light', renderer === 'webgl' ? [SOFTWARE_WEBGL_ARG] : []);
+        try {
+          rows.push(await measure(browser, server, seed, { graphNodes, ov: ov ?? 'auto', renderer, sampleMs, denseEdges: opts.denseEdges ?? 10_000, log }));
+        } finally {
+          await browser.close();
+        }
+      }
     } finally {
-      await browser.close();
       await server.close();
     }
   }
   printTable(rows, log);
   return rows;
+}
+
+interface MeasureOptions {
+  graphNodes: number;
+  ov: 'auto' | 'on' | 'off';
+  renderer: 'canvas' | 'webgl' | undefined;
+  sampleMs: number;
+  denseEdges: number;
+  log: (line: string) => void;
+}
+
+/** One row: open the walk as a link, wait until drawn, then pan, drag, zoom, expand a group. */
+async function measure(browser: Browser, server: ExplorerServer, seed: { id: string; reached: number }, o: MeasureOptions): Promise<BrowserBenchResult> {
+  const { graphNodes, log, sampleMs } = o;
+  const loadBefore = loadavg()[0]!;
+  const page = await browser.context.newPage();
+  // A far-future instant shows the whole radius at once (no walk animation), as a shared link does.
+  const url = `${server.origin}/?seed=${encodeURIComponent(seed.id)}&t=9999-12-31T23:59:59Z${o.ov !== 'auto' ? `&ov=${o.ov}` : ''}${o.renderer ? `&renderer=${o.renderer}` : ''}`;
+  await page.goto(url);
+  await page.waitForFunction(() => Boolean((window as any).blast?.metrics().drawnAt), undefined, { timeout: 600_000, polling: 100 });
+  const m = await page.evaluate(() => (window as any).blast.metrics() as { dataAt: number; drawnAt: number; nodes: number; edges: number; phases: Record<string, number> });
+  log(`[${graphNodes}] drawing phases (ms): ${JSON.stringify(m.phases)}`);
+  const renderer = await page.evaluate(() => (window as any).blast.renderer() as string);
+  const overview = await page.evaluate(() => (window as any).blast.overview() as { groups: Array<{ id: string; count: number; drawn: boolean }> } | null);
+  const redrawFps = await page.evaluate(programmaticPan, sampleMs);
+  const dragFps = await drag(page, sampleMs);
+  const wheelFps = await wheel(page, sampleMs);
+  let expandMs: number | null = null;
+  let expandMembers: number | null = null;
+  const drawnGroups = overview?.groups.filter((g) => g.drawn) ?? [];
+  if (drawnGroups.length) {
+    // The drawn group closest to 2,000 members (a kind group counts: opening it is an expand too).
+    const g = [...drawnGroups].sort((a, b) => Math.abs(a.count - 2000) - Math.abs(b.count - 2000))[0]!;
+    expandMembers = g.count;
+    expandMs = Math.round(
+      await page.evaluate(async (id) => {
+        const t0 = performance.now();
+        await (window as any).blast.toggleGroup(id, true);
+        return performance.now() - t0;
+      }, g.id),
+    );
+    await page.evaluate((id) => (window as any).blast.toggleGroup(id, false), g.id);
+  }
+  // The dense sample (edges added among drawn nodes) is optional: 0 skips it. A crashed page (out of
+  // memory) is reported as -1 rather than losing the row.
+  let denseEdges = m.edges;
+  let denseDragFps = Number.NaN;
+  if (o.denseEdges > 0) {
+    try {
+      denseEdges = await page.evaluate(addDenseEdges, o.denseEdges);
+      denseDragFps = await drag(page, sampleMs);
+    } catch (err) {
+      log(`[${graphNodes}] dense sample failed: ${(err as Error).message.split('\n')[0]}`);
+      denseDragFps = -1;
+    }
+  }
+  await page.close().catch(() => undefined);
+  return {
+    graphNodes,
+    nodes: m.nodes,
+    edges: m.edges,
+    renderer,
+    dataMs: Math.round(m.dataAt),
+    drawnMs: Math.round(m.drawnAt),
+    dragFps: round1(dragFps),
+    wheelFps: round1(wheelFps),
+    redrawFps: round1(redrawFps),
+    denseDragFps: round1(denseDragFps),
+    denseEdges,
+    load: [round1(loadBefore), round1(loadavg()[0]!)],
+    radiusNodes: seed.reached + 1,
+    overview: overview !== null,
+    viewMs: Math.round(m.drawnAt - m.dataAt),
+    expandMs,
+    expandMembers,
+  };
 }
 
 /** Counts animation frames in the page while `during` runs. */
@@ -387,25 +463,28 @@ function addDenseEdges(target: number): number {
 
 function printTable(rows: BrowserBenchResult[], log: (s: string) => void): void {
   const ok = (good: boolean) => (good ? 'ok' : 'MISSED');
-  const header = ['radius (drawn)', 'renderer', 'data ms', 'drawn ms', '<=2000', 'drag fps', 'wheel fps', 'redraw fps', '>=30', 'dense edges', 'dense drag fps', 'load 1m'];
+  const header = ['radius', 'drawn', 'renderer', 'data ms', 'view ms', '<=2000', 'drag fps', 'wheel fps', 'redraw fps', '>=30', 'expand', '<=1000', 'dense edges', 'dense drag fps', 'load 1m'];
   const table = [
     header,
     ...rows.map((r) => [
-      `${r.nodes} n / ${r.edges} e`,
+      String(r.radiusNodes),
+      `${r.overview ? 'groups' : 'nodes'}: ${r.nodes} n / ${r.edges} e`,
       r.renderer,
       String(r.dataMs),
-      String(r.drawnMs),
-      ok(r.drawnMs <= 2000),
+      String(r.viewMs),
+      ok(r.viewMs <= 2000),
       String(r.dragFps),
       String(r.wheelFps),
       String(r.redrawFps),
       ok(Math.min(r.dragFps, r.wheelFps) >= 30),
+      r.expandMs === null ? '-' : `${r.expandMs} ms (${r.expandMembers})`,
+      r.expandMs === null ? '-' : ok(r.expandMs <= 1000),
       String(r.denseEdges),
       String(r.denseDragFps),
       `${r.load[0]} -> ${r.load[1]}`,
     ]),
   ];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  log('web explorer benchmark (headless Chromium, no GPU: software canvas)');
+  log('web explorer benchmark (headless Chromium, no GPU: software canvas; webgl rows: SwiftShader)');
   for (const row of table) log(`  ${row.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`);
 }

@@ -21,6 +21,9 @@ describe('view state in the URL', () => {
       view: 'neighborhood',
       center: 'svc:labelwise/llm-gateway',
       depth: 2,
+      overview: 'off',
+      open: ['grp:PackageVersion:pkg:pypi/litellm', 'grp:Service:acme'],
+      layout: 'lanes',
     };
     const text = serializeViewState(state);
     expect(text).toContain('seed=pkg:githubactions/aquasecurity/trivy-action@0.33.1');

@@ -4,6 +4,20 @@
  */
 import type { ApiEdge, ApiNode, BlastRadius, Confidence, ExportDownload, Neighborhood, NodeKind, PathHop } from './types.js';
 
+export interface StartPageIncident {
+  id: string;
+  name: string;
+  status: string;
+  updatedAt: string;
+  seeds: Array<{ id: string; at: string | null }>;
+}
+
+export interface StartPageData {
+  compromised: { total: number; nodes: ApiNode[] };
+  incidents: StartPageIncident[];
+  stats: { store: string; totalNodes: number; totalEdges: number };
+}
+
 export class ApiError extends Error {
   constructor(
     message: string,
@@ -229,6 +243,25 @@ export class ApiClient {
       { id, hops },
     );
     return data.neighborhood;
+  }
+
+  /**
+   * What the start page shows: the nodes marked compromised now (the first 50, and how many in all),
+   * open incidents, and the graph's size (an empty graph gets the ingest instructions).
+   */
+  async startPage(): Promise<StartPageData> {
+    const data = await this.request<{
+      compromisedNodes: { total: number; nodes: ApiNode[] };
+      incidents: { edges: Array<{ node: StartPageIncident }> };
+      stats: { store: string; totalNodes: number; totalEdges: number };
+    }>(
+      `query StartPage {
+  compromisedNodes(first: 50) { total nodes { id kind name compromisedAt props } }
+  incidents(status: open, first: 20) { edges { node { id name status updatedAt seeds { id at } } } }
+  stats { store totalNodes totalEdges }
+}`,
+    );
+    return { compromised: data.compromisedNodes, incidents: data.incidents.edges.map((e) => e.node), stats: data.stats };
   }
 
   /** Marks a node compromised (analyst role). */

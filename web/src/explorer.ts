@@ -1,30 +1,45 @@
 /**
- * The explorer's controller: owns the view state (mirrored in the URL), the API answers, the
- * Cytoscape instance and the walk's playback. Pure work (elements, styles, layouts, timeline,
- * grouping, deadlines, exports) happens in the modules it imports; this file wires them to the DOM.
+ * The explorer's controller: owns the view state (mirrored in the URL), the API answers and the
+ * Cytoscape instance, and draws a walk or a neighbourhood. Everything else is in its own module:
+ *
+ * - session.ts: the token and the role; describe-error.ts: what a failure says
+ * - graph-canvas.ts: the Cytoscape instance and its renderer (WebGL or canvas)
+ * - walk-player.ts: the timeline's playback and scrubbing
+ * - controls.ts: filters, seeds, timeline buttons, view and export buttons, keyboard
+ * - panels/: customers, selection (details, evidence, marking), reached list, legend, overlay, tooltip
+ * - exports.ts: JSON, CSV and PNG of the view; the server's report ZIP
+ * - pure modules: blast-elements, view-graph, version-groups, layouts, graph-style, timeline, url-state
  */
-import cytoscape from 'cytoscape';
-import type { Core, EdgeSingular, EventObject, NodeSingular } from 'cytoscape';
-import dagre from 'cytoscape-dagre';
-import { ApiClient, ApiError } from './api.js';
+import type { Core, EdgeSingular, ElementDefinition, EventObject, NodeSingular, Position } from 'cytoscape';
+import { ApiClient } from './api.js';
 import { blastGraph, type SeedInfo } from './blast-elements.js';
-import { customersByUrgency, humanDuration } from './deadlines.js';
+import { renderSeeds, syncControls, updateTimelineControls, wireControls } from './controls.js';
+import { describeError, type ErrorView } from './describe-error.js';
 import { customerPaths, evidenceOf, pathElements, type Highlight } from './evidence.js';
-import { viewCsv, viewJson } from './export-view.js';
+import { visibleIds } from './exports.js';
+import { chooseRenderer, createCy, fitPositions, webglSupport, type RendererMode, type WebglSupport } from './graph-canvas.js';
 import { buildStylesheet } from './graph-style.js';
-import { CONFIDENCE_VISUALS, KIND_VISUALS, PALETTES, type ColorScheme } from './kind-visuals.js';
-import { chooseLayered, forceLayout, hopColumns, layeredLayout } from './layouts.js';
+import type { ColorScheme } from './kind-visuals.js';
+import { chooseLayered, forceLayout, hopColumns, layeredLayout, timeLanes } from './layouts.js';
 import { neighborhoodGraph, type Reached } from './neighborhood-elements.js';
-import { buildTimeline, stepAt, stepDuration, type Timeline } from './timeline.js';
-import { NODE_KINDS, formatTime, kindOfId, type ApiNode, type BlastRadius, type Confidence, type Json, type NodeKind, type PathHop } from './types.js';
+import { markFocusedCustomer, renderCustomers } from './panels/customers.js';
+import { renderLegend } from './panels/legend.js';
+import { renderOverlay, type OverlayKind } from './panels/overlay.js';
+import { renderReached } from './panels/reached.js';
+import { renderStartPage } from './panels/start-page.js';
+import { renderDetails } from './panels/selection.js';
+import { hideTooltip, showTooltip } from './panels/tooltip.js';
+import { Session } from './session.js';
+import { isOverviewGroup, overviewGraph, overviewWanted, type Overview } from './overview.js';
+import { buildTimeline, compareKey, stepAt, type Step, type Timeline } from './timeline.js';
+import type { BlastRadius, PathHop } from './types.js';
+import { replace } from './ui/dom.js';
 import { DEFAULT_STATE, parseViewState, serializeViewState, type ViewState } from './url-state.js';
-import { applyVersionMode, type VersionMode } from './version-groups.js';
-import { edgeVisualData, toElements, type ViewGraph, type ViewNode } from './view-graph.js';
-import { download, h, replace, showTime } from './ui/dom.js';
-import { renderLegend } from './ui/legend.js';
-import { attachSearchBox } from './ui/search-box.js';
+import { applyVersionMode } from './version-groups.js';
+import { toElements, type ViewGraph, type ViewNode } from './view-graph.js';
+import { WalkPlayer } from './walk-player.js';
 
-cytoscape.use(dagre);
+export type { RendererMode } from './graph-canvas.js';
 
 /** Tunables, with the defaults the page uses. */
 export interface ExplorerOptions {
@@ -49,17 +64,25 @@ export interface ExplorerOptions {
    * @default 9000
    */
   walkMs?: number;
+  /**
+   * Above this many reached nodes the walk is drawn as groups (overview.ts); `?ov=on|off` in the URL
+   * forces it either way.
+   * @default 1500
+   */
+  overviewMinNodes?: number;
   /** Force a renderer (benchmarks, `?renderer=canvas|webgl`). */
-  renderer?: 'canvas' | 'webgl' | null;
+  renderer?: RendererMode | null;
 }
 
-type RendererMode = 'canvas' | 'webgl';
-
-interface Els {
-  [id: string]: HTMLElement;
-}
-
-const TOKEN_KEY = 'blast.token';
+/** The page's elements the explorer uses, by id (index.html holds them all). */
+const ELEMENT_IDS = [
+  'graph', 'overlay', 'tooltip', 'scrubber', 'scrub-label', 'play-button', 'step-back', 'step-forward', 'seed-form', 'search-input',
+  'search-results', 'seed-list', 'start-input', 'walk-button', 'auth', 'token-input', 'token-save', 'token-clear', 'auth-info',
+  'kind-filters', 'conf-select', 'hops-input', 'versions-select', 'fit-button', 'relayout-button', 'clear-highlight', 'export-png',
+  'export-json', 'export-csv', 'copy-link', 'legend', 'customer-list', 'customer-count', 'details-body', 'reached', 'reached-list',
+  'reached-count', 'announcer', 'depth-select', 'back-to-walk', 'token-form', 'export-report', 'export-status', 'overview-select',
+  'layout-select',
+] as const;
 
 function $(id: string): HTMLElement {
   const el = document.getElementById(id);
@@ -67,56 +90,20 @@ function $(id: string): HTMLElement {
   return el;
 }
 
-/**
- * WebGL 2 backed by a GPU. A software rasteriser (SwiftShader, llvmpipe: what headless or GPU-less
- * machines get) makes Cytoscape's WebGL renderer slower than its canvas one, so it does not count.
- */
-function webglAvailable(): boolean {
-  try {
-    const gl = document.createElement('canvas').getContext('webgl2');
-    if (!gl) return false;
-    const info = gl.getExtension('WEBGL_debug_renderer_info');
-    const renderer = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
-    return !/swiftshader|llvmpipe|softpipe|software|basic render/i.test(renderer);
-  } catch {
-    return false;
-  }
-}
-
-function describeError(err: unknown): { title: string; detail: string; code: string } {
-  if (err instanceof ApiError) {
-    const titles: Record<string, string> = {
-      UNAUTHENTICATED: 'This server needs an access token',
-      FORBIDDEN: 'Your token may not do that',
-      NOT_FOUND: 'Not found',
-      BAD_INPUT: 'The server refused the request',
-      NETWORK: 'The server cannot be reached',
-      STORE_UNAVAILABLE: 'The graph store is unavailable',
-      TOO_LARGE: 'The answer would be too large',
-      TIMEOUT: 'The server took too long',
-      TOO_BUSY: 'The server is busy with other exports',
-    };
-    return { title: titles[err.code] ?? 'Something went wrong', detail: err.message, code: err.code };
-  }
-  return { title: 'Something went wrong', detail: err instanceof Error ? err.message : String(err), code: 'INTERNAL' };
-}
-
 export class Explorer {
   readonly options: Required<Omit<ExplorerOptions, 'renderer'>> & { renderer: RendererMode | null };
   readonly api: ApiClient;
+  readonly session = new Session();
+  readonly player: WalkPlayer;
   cy!: Core;
   state: ViewState = { ...DEFAULT_STATE };
   result: BlastRadius | null = null;
   /** The walk's graph as computed (before version grouping). */
   base: ViewGraph | null = null;
-  /** What is drawn (after version grouping), walk or neighbourhood. */
+  /** What is drawn (after version grouping or as the overview), walk or neighbourhood. */
   drawn: ViewGraph | null = null;
-  timeline: Timeline | null = null;
-  step = -1;
-  playing = false;
-  role: 'viewer' | 'analyst' | 'admin' | null = null;
-  authRequired = false;
+  /** The walk's overview when it is drawn as groups, else null. */
+  overview: Overview | null = null;
   rendererMode: RendererMode = 'canvas';
   scheme: ColorScheme = 'light';
   highlight: Highlight | null = null;
@@ -128,20 +115,19 @@ export class Explorer {
     edges: 0,
     phases: {},
   };
+  /** The page's elements by id. */
+  readonly els: Record<string, HTMLElement>;
+  /** Every node known to the view (walk, drawn groups, neighbourhood context) by id. */
+  nodesById = new Map<string, ViewNode>();
+  /** Kind and name of seeds (the walk's answer names them by id only). */
+  readonly seedInfo = new Map<string, SeedInfo>();
+  lastError: ErrorView | null = null;
 
-  private token: string | null = null;
-  private nodesById = new Map<string, ViewNode>();
-  /** Drawn nodes (compound parents aside) visible at each step. */
-  private nodesShownUpTo: number[] = [];
-  private seedInfo = new Map<string, SeedInfo>();
   private loadGen = 0;
-  private playTimer: ReturnType<typeof setTimeout> | undefined;
-  private walkWaiters: Array<() => void> = [];
   private drawnWaiters: Array<() => void> = [];
   private loading = false;
-  private readonly els: Els;
-  private readonly webgl = webglAvailable();
-  private lastError: { title: string; detail: string; code: string } | null = null;
+  /** What WebGL this browser has (graph-canvas.ts chooseRenderer decides with it). */
+  readonly webgl: WebglSupport = webglSupport();
 
   constructor(options: ExplorerOptions = {}) {
     this.options = {
@@ -149,23 +135,51 @@ export class Explorer {
       dagreMaxNodes: options.dagreMaxNodes ?? 500,
       iconMaxNodes: options.iconMaxNodes ?? 2500,
       walkMs: options.walkMs ?? 9000,
+      overviewMinNodes: options.overviewMinNodes ?? 1500,
       renderer: options.renderer ?? null,
     };
-    try {
-      this.token = localStorage.getItem(TOKEN_KEY);
-    } catch {
-      this.token = null;
-    }
-    this.api = new ApiClient({ token: () => this.token });
-    this.els = Object.fromEntries(
-      [
-        'graph', 'overlay', 'tooltip', 'scrubber', 'scrub-label', 'play-button', 'step-back', 'step-forward', 'seed-form', 'search-input',
-        'search-results', 'seed-list', 'start-input', 'walk-button', 'auth', 'token-input', 'token-save', 'token-clear', 'auth-info',
-        'kind-filters', 'conf-select', 'hops-input', 'versions-select', 'fit-button', 'relayout-button', 'clear-highlight', 'export-png',
-        'export-json', 'export-csv', 'copy-link', 'legend', 'customer-list', 'customer-count', 'details-body', 'reached', 'reached-list',
-        'reached-count', 'announcer', 'depth-select', 'back-to-walk', 'token-form', 'export-report', 'export-status',
-      ].map((id) => [id, $(id)]),
-    );
+    this.api = new ApiClient({ token: () => this.session.token() });
+    this.els = Object.fromEntries(ELEMENT_IDS.map((id) => [id, $(id)]));
+    this.player = new WalkPlayer({
+      cy: () => this.cy,
+      walkMs: () => this.options.walkMs,
+      loading: () => this.loading,
+      changed: () => updateTimelineControls(this),
+      instant: (t) => {
+        this.state.t = t;
+        this.pushUrl(false);
+      },
+      otherViewDrawn: () => this.state.view === 'neighborhood' && this.drawn !== null,
+    });
+  }
+
+  // The walk's playback, as the page hook and the controls know it.
+  get timeline(): Timeline | null {
+    return this.player.timeline;
+  }
+  get step(): number {
+    return this.player.step;
+  }
+  get playing(): boolean {
+    return this.player.playing;
+  }
+  get role(): Session['role'] {
+    return this.session.role;
+  }
+  setStep(index: number, opts: { url?: boolean } = {}): void {
+    this.player.setStep(index, opts);
+  }
+  scrubTo(iso: string | null): void {
+    this.player.scrubTo(iso);
+  }
+  play(): void {
+    this.player.play();
+  }
+  pause(): void {
+    this.player.pause();
+  }
+  walkFinished(): Promise<void> {
+    return this.player.finished();
   }
 
   // ---------------------------------------------------------------- start
@@ -178,9 +192,9 @@ export class Explorer {
       this.restyle();
       renderLegend(this.els.legend!, this.scheme);
     });
-    this.createCy('canvas');
+    this.setCy('canvas');
     renderLegend(this.els.legend!, this.scheme);
-    this.wireControls();
+    wireControls(this);
     window.addEventListener('popstate', () => {
       this.state = parseViewState(location.search);
       void this.load();
@@ -191,26 +205,23 @@ export class Explorer {
     return this.load();
   }
 
-  private async checkViewer(): Promise<void> {
+  async checkViewer(): Promise<void> {
     try {
-      this.role = null;
-      const v = await this.api.viewer();
-      this.role = v.role;
-      this.authRequired = v.authRequired;
+      const v = await this.session.check(this.api);
       replace(this.els['auth-info']!, v.authRequired ? `Signed in with the ${v.role} role.` : `This server needs no token (every caller is ${v.role}).`);
     } catch (err) {
       const d = describeError(err);
       if (d.code === 'UNAUTHENTICATED') {
         (this.els.auth as HTMLDetailsElement).open = true;
-        replace(this.els['auth-info']!, this.token ? 'The saved token was refused.' : 'This server needs a token.');
+        replace(this.els['auth-info']!, this.session.token() ? 'The saved token was refused.' : 'This server needs a token.');
       }
     }
-    if (this.state.selected) void this.renderDetails(this.state.selected);
+    if (this.state.selected) void renderDetails(this, this.state.selected);
   }
 
   /** Loads whatever the state asks for: a neighbourhood, a walk, or the empty start. */
   async load(): Promise<void> {
-    this.syncControls();
+    syncControls(this);
     if (this.state.view === 'neighborhood' && this.state.center) {
       if (this.state.seeds.length && !this.result) await this.walk({ push: false, draw: false });
       this.renderCustomers();
@@ -219,34 +230,60 @@ export class Explorer {
     if (this.state.seeds.length) return this.walk({ push: false });
     this.clearGraph();
     this.showOverlay('empty');
+    return this.showStartPage();
+  }
+
+  /** Replaces the empty start's card with the start page once the server has answered. */
+  private async showStartPage(): Promise<void> {
+    const gen = this.loadGen;
+    try {
+      const data = await this.api.startPage();
+      if (gen !== this.loadGen || this.state.seeds.length || this.els.overlay!.dataset.state !== 'empty') return;
+      const card = renderStartPage(data, {
+        walk: (seeds) => {
+          const ats = new Set(seeds.map((s) => s.at));
+          for (const seed of seeds) {
+            const n = data.compromised.nodes.find((c) => c.id === seed.id);
+            if (n) this.seedInfo.set(n.id, { kind: n.kind, name: n.name });
+          }
+          this.state.seeds = seeds.map((s) => s.id);
+          this.state.at = ats.size === 1 ? [...ats][0]! : null;
+          this.state.t = null;
+          this.state.focus = null;
+          this.state.view = 'walk';
+          this.state.center = null;
+          syncControls(this);
+          void this.walk();
+        },
+        announce: (text) => this.announce(text),
+        lastLooked: this.session.lastLooked(),
+      });
+      this.els.overlay!.replaceChildren(card);
+      this.session.looked(new Date().toISOString());
+    } catch {
+      // An older server, or a token still to be given: the plain start card stays.
+    }
   }
 
   // ---------------------------------------------------------------- Cytoscape
 
-  private createCy(mode: RendererMode, nodeCount = 0): void {
-    const bg = PALETTES[this.scheme].background;
-    const rgb = [1, 3, 5].map((i) => parseInt(bg.slice(i, i + 2), 16));
-    const previous = this.cy as Core | undefined;
-    previous?.destroy();
-    this.rendererMode = mode;
-    this.cy = cytoscape({
-      container: this.els.graph!,
-      style: this.stylesheet(nodeCount),
-      minZoom: 0.02,
-      maxZoom: 5,
-      boxSelectionEnabled: false,
-      selectionType: 'single',
-      // Big graphs: draw a cached texture while panning/zooming (canvas renderer).
-      textureOnViewport: mode === 'canvas' && nodeCount > 1500,
-      hideEdgesOnViewport: mode === 'canvas' && nodeCount > 4000,
-      pixelRatio: nodeCount > 1500 ? 1 : 'auto',
-      renderer: { name: 'canvas', webgl: mode === 'webgl', webglBgColor: rgb },
-    } as cytoscape.CytoscapeOptions);
+  private setCy(mode: RendererMode, nodeCount = 0): void {
+    (this.cy as Core | undefined)?.destroy();
+    try {
+      this.cy = createCy(this.els.graph!, mode, this.scheme, this.stylesheet(nodeCount), nodeCount);
+      this.rendererMode = mode;
+    } catch (err) {
+      if (mode === 'canvas') throw err;
+      // The WebGL context could not be made (lost, blocked): draw with canvas.
+      this.els.graph!.replaceChildren();
+      this.cy = createCy(this.els.graph!, 'canvas', this.scheme, this.stylesheet(nodeCount), nodeCount);
+      this.rendererMode = 'canvas';
+    }
     (window as unknown as { cy: Core }).cy = this.cy;
     this.wireCy();
   }
 
-  private stylesheet(nodeCount: number) {
+  stylesheet(nodeCount: number) {
     return buildStylesheet({
       scheme: this.scheme,
       icons: nodeCount <= this.options.iconMaxNodes,
@@ -265,23 +302,24 @@ export class Explorer {
   }
 
   private ensureRenderer(nodeCount: number): void {
-    const wanted: RendererMode = this.options.renderer ?? (this.webgl && nodeCount >= this.options.webglMinNodes ? 'webgl' : 'canvas');
-    if (wanted !== this.rendererMode || nodeCount > 1500 !== this.cy.nodes().length > 1500) this.createCy(wanted, nodeCount);
+    const wanted = chooseRenderer({ forced: this.options.renderer, support: this.webgl, nodeCount, webglMinNodes: this.options.webglMinNodes });
+    if (wanted !== this.rendererMode || nodeCount > 1500 !== this.cy.nodes().length > 1500) this.setCy(wanted, nodeCount);
     else this.cy.style(this.stylesheet(nodeCount));
   }
 
   private wireCy(): void {
     const cy = this.cy;
     cy.on('tap', 'node', (e: EventObject) => this.select((e.target as NodeSingular).id()));
+    cy.on('dbltap', 'node.group', (e: EventObject) => void this.toggleGroup((e.target as NodeSingular).id(), true));
     cy.on('tap', (e: EventObject) => {
       if (e.target === cy) this.select(null);
     });
     cy.on('mouseover', 'node, edge', (e: EventObject) => {
       const target = e.target as NodeSingular | EdgeSingular;
-      this.showTooltip(target, e.renderedPosition ?? (target.isNode() ? target.renderedPosition() : target.renderedMidpoint()));
+      showTooltip(this.els.tooltip!, this.els.graph!, target, e.renderedPosition ?? (target.isNode() ? target.renderedPosition() : target.renderedMidpoint()));
     });
-    cy.on('mouseout', 'node, edge', () => this.hideTooltip());
-    cy.on('viewport', () => this.hideTooltip());
+    cy.on('mouseout', 'node, edge', () => hideTooltip(this.els.tooltip!));
+    cy.on('viewport', () => hideTooltip(this.els.tooltip!));
     cy.on('render', () => {
       if (this.drawnWaiters.length) {
         const waiters = this.drawnWaiters;
@@ -293,6 +331,12 @@ export class Explorer {
 
   /** Resolves after Cytoscape has drawn the current elements and the browser has painted a frame. */
   afterRender(): Promise<void> {
+    if (this.rendererMode === 'webgl') {
+      // Cytoscape's WebGL renderer (3.35) never emits `render`: it draws in its next animation
+      // frame after forceRender, and the browser paints the one after.
+      this.cy.forceRender();
+      return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+    }
     return new Promise((resolve) => {
       this.drawnWaiters.push(resolve);
       this.cy.forceRender();
@@ -305,14 +349,14 @@ export class Explorer {
     this.result = null;
     this.base = null;
     this.drawn = null;
-    this.timeline = null;
-    this.step = -1;
+    this.overview = null;
+    this.player.load(null);
     this.nodesById.clear();
     this.highlight = null;
-    this.updateTimelineControls();
+    updateTimelineControls(this);
     this.renderCustomers();
     this.renderReached();
-    void this.renderDetails(null);
+    void renderDetails(this, null);
   }
 
   // ---------------------------------------------------------------- the walk
@@ -355,7 +399,7 @@ export class Explorer {
         this.loading = false;
         this.setBusy(false);
         // A walk that ended (drawn at a fixed instant, or failed) has nothing left to play.
-        if (!this.playing) this.resolveWalkWaiters();
+        if (!this.playing) this.player.resolveWaiters();
       }
     }
   }
@@ -371,7 +415,7 @@ export class Explorer {
       phases[name] = Math.round(now - mark);
       mark = now;
     };
-    const drawn = applyVersionMode(this.base, this.state.versions);
+    const drawn = this.walkView();
     this.drawn = drawn;
     this.nodesById = new Map(this.base.nodes.map((n) => [n.id, n]));
     for (const n of drawn.nodes) this.nodesById.set(n.id, n);
@@ -380,7 +424,7 @@ export class Explorer {
     this.highlight = null;
     // Big walks: positions go in with the elements and the viewport is set from them, so Cytoscape
     // never measures 5,000 labels to fit (cy.fit) nor moves nodes after adding them.
-    const columns = chooseLayered(drawn.nodes.length, this.options.dagreMaxNodes) === 'columns' ? hopColumns(drawn) : null;
+    const columns = this.presetPositions(drawn);
     const elements = toElements(drawn);
     if (columns) for (const el of elements) if (el.group === 'nodes') el.position = columns.get(el.data.id!) ?? { x: 0, y: 0 };
     lap('elements');
@@ -389,41 +433,202 @@ export class Explorer {
     cy.add(elements);
     cy.endBatch();
     lap('add');
-    if (columns) this.fitPositions(columns);
+    if (columns) fitPositions(cy, columns);
     else this.layoutWalk();
     lap('layout');
-    this.timeline = buildTimeline(drawn);
-    const counted = new Set(drawn.nodes.filter((n) => !(n.kind === 'Group' && !n.members)).map((n) => n.id));
-    let running = 0;
-    this.nodesShownUpTo = this.timeline.revealed.map((ids) => (running += ids.filter((id) => counted.has(id)).length));
-    this.step = this.timeline.steps.length - 1;
+    const timeline = buildTimeline(drawn);
+    this.player.load(timeline, this.reachedCounts(timeline, drawn));
     this.metrics.nodes = drawn.nodes.length;
     this.metrics.edges = drawn.edges.length;
     this.applyFilters();
-    const target = opts.play ? 0 : this.state.t ? stepAt(this.timeline, Date.parse(this.state.t)) : this.step;
+    const target = opts.play ? 0 : this.state.t ? stepAt(timeline, Date.parse(this.state.t)) : this.step;
     this.setStep(Math.max(0, target), { url: false });
     this.renderCustomers();
     this.renderReached();
     if (this.state.focus && this.result.customers.some((c) => c.id === this.state.focus)) this.focusCustomer(this.state.focus, { url: false });
     if (this.state.selected && cy.getElementById(this.state.selected).nonempty()) {
       cy.getElementById(this.state.selected).select();
-      void this.renderDetails(this.state.selected);
+      void renderDetails(this, this.state.selected);
     } else if (this.state.selected) {
-      void this.renderDetails(this.state.selected);
+      void renderDetails(this, this.state.selected);
     }
     lap('panels');
     await this.afterRender();
     lap('firstRender');
     this.metrics.drawnAt = performance.now();
     this.metrics.phases = phases;
-    if (opts.play && this.timeline.steps.length > 1) this.play();
-    else this.resolveWalkWaiters();
+    if (opts.play && timeline.steps.length > 1) this.play();
+    else this.player.resolveWaiters();
   }
 
-  private layoutWalk(): void {
+  /**
+   * What the walk draws: the overview (groups) above the threshold or when asked for, else every
+   * node with package versions shown as the versions control says.
+   */
+  private walkView(): ViewGraph {
+    const base = this.base!;
+    if (overviewWanted(base.nodes.length, this.state.overview, this.options.overviewMinNodes)) {
+      this.overview = overviewGraph(base, { expanded: new Set(this.state.open), pinned: this.pins() });
+      return this.overview;
+    }
+    this.overview = null;
+    return applyVersionMode(base, this.state.versions);
+  }
+
+  /** Nodes the overview always draws as themselves: the selected node and its evidence path. */
+  private pins(): Set<string> {
+    const id = this.state.selected;
+    if (!id || !this.result || isOverviewGroup(id)) return new Set();
+    const out = new Set<string>([id]);
+    for (const hop of evidenceOf(this.result, id)) out.add(hop.from).add(hop.to);
+    return out;
+  }
+
+  /**
+   * Positions computed here rather than by a Cytoscape layout: the time lanes, the overview (always
+   * in columns: few nodes, but dagre would re-rank them on every expand), and big walks; null: dagre.
+   */
+  private presetPositions(drawn: ViewGraph): Map<string, Position> | null {
+    if (this.state.layout === 'lanes') return timeLanes(drawn);
+    if (this.overview || chooseLayered(drawn.nodes.length, this.options.dagreMaxNodes) === 'columns') return hopColumns(drawn);
+    return null;
+  }
+
+  /**
+   * The scrubber's counts: reached nodes (of the whole walk, grouped or not) at each step, and in all.
+   * In the overview a step's count is every walk node whose (time, hop) is at or before the step's.
+   */
+  private reachedCounts(timeline: Timeline, drawn: ViewGraph): { shownUpTo: number[]; total: number } {
+    if (!this.overview || !this.base) {
+      const counted = drawn.nodes.filter((n) => !(n.kind === 'Group' && !n.members));
+      const ids = new Set(counted.map((n) => n.id));
+      let running = 0;
+      return { shownUpTo: timeline.revealed.map((list) => (running += list.filter((id) => ids.has(id)).length)), total: counted.length };
+    }
+    const keys: Step[] = this.base.nodes.map((n) => ({ t: n.t, h: n.seed ? 0 : n.hops })).sort(compareKey);
+    let i = 0;
+    const shownUpTo = timeline.steps.map((st) => {
+      while (i < keys.length && compareKey(keys[i]!, st) <= 0) i++;
+      return i;
+    });
+    // At its last step every group is lit: the whole walk is shown, later members included.
+    if (shownUpTo.length) shownUpTo[shownUpTo.length - 1] = keys.length;
+    return { shownUpTo, total: keys.length };
+  }
+
+  /** Expands an overview group in place (its members drawn instead), or collapses it back. */
+  async toggleGroup(id: string, open: boolean): Promise<void> {
+    const set = new Set(this.state.open);
+    if (open) set.add(id);
+    else set.delete(id);
+    this.state.open = [...set].sort();
+    this.pushUrl(false);
+    this.redrawOverview();
+    if (this.state.selected) void renderDetails(this, this.state.selected);
+    this.announce(`${this.overview?.groups.get(id)?.name ?? id} ${open ? 'expanded' : 'collapsed'}.`);
+    await this.afterRender();
+  }
+
+  /**
+   * Redraws the overview after groups opened or closed or the pinned path changed, in place: what
+   * stays keeps its position, a group's members appear in a block where the group stood, a group
+   * coming back sits where its members were. The timeline is rebuilt and the scrubber keeps its instant.
+   */
+  redrawOverview(): void {
+    if (!this.base || !this.overview || this.state.view !== 'walk') return;
+    const before = this.overview;
+    const drawn = this.walkView();
+    if (!this.overview) return void this.drawWalk({ play: false });
+    this.drawn = drawn;
+    for (const n of drawn.nodes) this.nodesById.set(n.id, n);
+    const cy = this.cy;
+    const wanted = new Set<string>();
+    for (const n of drawn.nodes) wanted.add(n.id);
+    for (const e of drawn.edges) wanted.add(e.id);
+    const fallback = this.state.layout === 'lanes' ? timeLanes(drawn) : null;
+    // Groups opening now: their members go in a block of columns where the group stood (earliest
+    // first), and whatever stood right of the group moves right by the block's width.
+    const COLUMN = 160;
+    const ROW = 34;
+    const opening = new Map<string, { at: Position; perColumn: number; next: number }>();
+    if (!fallback) {
+      const count = new Map<string, number>();
+      for (const n of drawn.nodes) {
+        const g = before.alias?.get(n.id);
+        if (g && cy.getElementById(n.id).empty()) count.set(g, (count.get(g) ?? 0) + 1);
+      }
+      for (const [g, k] of count) {
+        const anchor = cy.getElementById(g);
+        if (anchor.empty()) continue;
+        const perColumn = Math.min(40, Math.max(8, Math.ceil(Math.sqrt(k * 3))));
+        const width = Math.ceil(k / perColumn) * COLUMN;
+        const at = { ...anchor.position() };
+        opening.set(g, { at, perColumn, next: 0 });
+        cy.nodes().forEach((n) => {
+          if (n.id() !== g && n.position().x > at.x + 5) n.shift({ x: width, y: 0 });
+        });
+      }
+    }
+    const placeOf = (id: string): Position => {
+      if (fallback) return fallback.get(id) ?? { x: 0, y: 0 };
+      const block = opening.get(before.alias?.get(id) ?? '');
+      if (block) {
+        const i = block.next++;
+        return { x: block.at.x + Math.floor(i / block.perColumn) * COLUMN, y: block.at.y + ((i % block.perColumn) - (block.perColumn - 1) / 2) * ROW };
+      }
+      const members = this.overview!.groups.get(id)?.members ?? [];
+      let x = 0;
+      let y = 0;
+      let k = 0;
+      for (const m of members) {
+        const el = cy.getElementById(m);
+        if (el.empty()) continue;
+        const p = el.position();
+        x += p.x;
+        y += p.y;
+        k++;
+      }
+      return k ? { x: x / k, y: y / k } : { x: 0, y: 0 };
+    };
+    const fresh: ElementDefinition[] = [];
+    for (const el of toElements(drawn)) {
+      const id = el.data.id!;
+      if (cy.getElementById(id).nonempty()) continue;
+      if (el.group === 'nodes') el.position = placeOf(id);
+      fresh.push(el);
+    }
+    cy.startBatch();
+    cy.elements().filter((el) => !wanted.has(el.id())).remove();
+    cy.add(fresh);
+    // Edges merged between groups may now stand for an earlier crossing.
+    for (const e of drawn.edges) {
+      const el = cy.getElementById(e.id);
+      if (el.data('t') !== e.t) el.data({ t: e.t, arrival: e.arrival, h: e.h });
+    }
+    cy.elements().removeClass('future');
+    cy.endBatch();
+    const timeline = buildTimeline(drawn);
+    this.player.load(timeline, this.reachedCounts(timeline, drawn));
+    this.metrics.nodes = drawn.nodes.length;
+    this.metrics.edges = drawn.edges.length;
+    this.applyFilters();
+    const target = this.state.t ? stepAt(timeline, Date.parse(this.state.t)) : timeline.steps.length - 1;
+    this.player.step = timeline.steps.length - 1;
+    this.setStep(Math.max(0, target), { url: false });
+    this.renderReached();
+    if (this.state.focus) this.focusCustomer(this.state.focus, { url: false });
+    const sel = this.state.selected ? cy.getElementById(this.state.selected) : cy.collection();
+    if (sel.nonempty()) sel.select();
+  }
+
+  layoutWalk(): void {
     if (!this.drawn) return;
     const cy = this.cy;
-    if (chooseLayered(this.drawn.nodes.length, this.options.dagreMaxNodes) === 'dagre') {
+    const preset = this.presetPositions(this.drawn);
+    if (preset) {
+      cy.layout({ name: 'preset', positions: (n: NodeSingular) => preset.get(n.id()) ?? n.position(), fit: false, animate: false } as cytoscape.LayoutOptions).run();
+      fitPositions(cy, preset);
+    } else if (chooseLayered(this.drawn.nodes.length, this.options.dagreMaxNodes) === 'dagre') {
       // dagre may rank a second seed further right (nothing points at it); a temporary root feeding
       // every seed keeps all seeds in the first layer.
       const seeds = cy.nodes('.seed');
@@ -441,156 +646,18 @@ export class Explorer {
         cy.remove(root);
         cy.fit(undefined, 30);
       }
-    } else {
-      const pos = hopColumns(this.drawn);
-      cy.layout({ name: 'preset', positions: (n: NodeSingular) => pos.get(n.id()) ?? n.position(), fit: false, animate: false } as cytoscape.LayoutOptions).run();
-      this.fitPositions(pos);
     }
   }
 
-  /** Fits the viewport to known node positions (no label measuring, unlike cy.fit). */
-  private fitPositions(positions: ReadonlyMap<string, { x: number; y: number }>, padding = 40): void {
-    let x1 = Infinity;
-    let y1 = Infinity;
-    let x2 = -Infinity;
-    let y2 = -Infinity;
-    for (const p of positions.values()) {
-      x1 = Math.min(x1, p.x);
-      y1 = Math.min(y1, p.y);
-      x2 = Math.max(x2, p.x);
-      y2 = Math.max(y2, p.y);
-    }
-    if (!Number.isFinite(x1)) return;
-    const cy = this.cy;
-    const margin = 40; // half a node plus a short label, in model px
-    const w = Math.max(1, x2 - x1 + 2 * margin);
-    const hgt = Math.max(1, y2 - y1 + 2 * margin);
-    const zoom = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), Math.min((cy.width() - 2 * padding) / w, (cy.height() - 2 * padding) / hgt)));
-    cy.viewport({ zoom, pan: { x: cy.width() / 2 - zoom * ((x1 + x2) / 2), y: cy.height() / 2 - zoom * ((y1 + y2) / 2) } });
-  }
-
-  // ---------------------------------------------------------------- timeline
-
-  setStep(index: number, opts: { url?: boolean } = {}): void {
-    const tl = this.timeline;
-    if (!tl || tl.steps.length === 0) return;
-    const target = Math.max(0, Math.min(tl.steps.length - 1, index));
-    const cy = this.cy;
-    const cur = this.step;
-    if (target !== cur) {
-      cy.startBatch();
-      if (target > cur) {
-        for (let k = cur + 1; k <= target; k++) for (const id of tl.revealed[k]!) cy.getElementById(id).removeClass('future');
-      } else {
-        for (let k = target + 1; k <= cur; k++) for (const id of tl.revealed[k]!) cy.getElementById(id).addClass('future');
-      }
-      cy.endBatch();
-      this.step = target;
-    }
-    this.updateTimelineControls();
-    if (opts.url !== false && !this.playing) {
-      const last = target === tl.steps.length - 1;
-      const t = tl.steps[target]!.t;
-      this.state.t = last || t === null ? null : formatTime(t);
-      this.pushUrl(false);
-    }
-    if (!this.playing) this.resolveWalkWaiters();
-  }
-
-  /** Shows the walk as it stood at an instant (ISO), or its end for null. */
-  scrubTo(iso: string | null): void {
-    if (!this.timeline) return;
-    this.pause();
-    const index = iso === null ? this.timeline.steps.length - 1 : stepAt(this.timeline, Date.parse(iso));
-    if (index < 0) {
-      // Before every instant: only what has no known time (the seeds) stays.
-      this.setStep(0, { url: false });
-    } else this.setStep(index, { url: false });
-    this.state.t = iso;
-    this.pushUrl(false);
-  }
-
-  play(): void {
-    const tl = this.timeline;
-    if (!tl || tl.steps.length < 2) return;
-    if (this.step >= tl.steps.length - 1) this.setStep(0, { url: false });
-    this.playing = true;
-    const each = stepDuration(tl.steps.length, { totalMs: this.options.walkMs });
-    const tick = () => {
-      if (!this.playing || !this.timeline) return;
-      this.setStep(this.step + 1, { url: false });
-      if (this.step >= this.timeline.steps.length - 1) {
-        this.pause();
-        this.state.t = null;
-        this.pushUrl(false);
-        this.resolveWalkWaiters();
-        return;
-      }
-      this.playTimer = setTimeout(tick, each);
-    };
-    this.playTimer = setTimeout(tick, each);
-    this.updateTimelineControls();
-  }
-
-  pause(): void {
-    const was = this.playing;
-    this.playing = false;
-    clearTimeout(this.playTimer);
-    this.updateTimelineControls();
-    if (was) this.resolveWalkWaiters();
-  }
-
-  /**
-   * Resolves when the walk has stopped: loaded, drawn, and not playing (at its end, or at the instant a
-   * link or the scrubber asked for); for a neighbourhood, once it is drawn.
-   */
-  walkFinished(): Promise<void> {
-    if (!this.loading && !this.playing && (this.timeline || (this.state.view === 'neighborhood' && this.drawn))) return Promise.resolve();
-    return new Promise((resolve) => this.walkWaiters.push(resolve));
-  }
-
-  private resolveWalkWaiters(): void {
-    if (this.loading) return;
-    const w = this.walkWaiters;
-    this.walkWaiters = [];
-    w.forEach((f) => f());
-  }
-
-  private updateTimelineControls(): void {
-    const tl = this.timeline;
-    const scrub = this.els.scrubber as HTMLInputElement;
-    const play = this.els['play-button'] as HTMLButtonElement;
-    const back = this.els['step-back'] as HTMLButtonElement;
-    const fwd = this.els['step-forward'] as HTMLButtonElement;
-    const usable = Boolean(tl && tl.steps.length > 0 && this.state.view === 'walk');
-    scrub.disabled = !usable;
-    play.disabled = !usable || (tl?.steps.length ?? 0) < 2;
-    back.disabled = !usable || this.step <= 0;
-    fwd.disabled = !usable || !tl || this.step >= tl.steps.length - 1;
-    play.classList.toggle('playing', this.playing);
-    play.setAttribute('aria-label', this.playing ? 'Pause the walk' : 'Play the walk');
-    play.setAttribute('aria-pressed', String(this.playing));
-    const hood = this.state.view === 'neighborhood';
-    const depth = this.els['depth-select'] as HTMLSelectElement;
-    depth.hidden = !hood;
-    (depth.previousElementSibling as HTMLElement).hidden = !hood;
-    depth.value = String(this.state.depth);
-    (this.els['back-to-walk'] as HTMLButtonElement).hidden = !hood || this.state.seeds.length === 0;
-    const label = this.els['scrub-label']!;
-    if (!tl || !usable) {
-      scrub.max = '0';
-      scrub.value = '0';
-      label.textContent = this.state.view === 'neighborhood' ? 'Neighbourhood view (no timeline)' : '—';
-      return;
-    }
-    scrub.max = String(tl.steps.length - 1);
-    scrub.value = String(this.step);
-    const st = tl.steps[this.step]!;
-    const shown = this.nodesShownUpTo[this.step] ?? 0;
-    const when = st.t === null ? 'start' : showTime(formatTime(st.t));
-    const total = this.drawn?.nodes.filter((n) => !(n.kind === 'Group' && !n.members)).length ?? 0;
-    label.textContent = `${when} · hop ${st.h} · ${shown} of ${total} nodes`;
-    scrub.setAttribute('aria-valuetext', `${when}, hop ${st.h}, ${shown} nodes reached`);
+  /** From a neighbourhood view back to the walk it came from. */
+  backToWalk(): void {
+    this.state.view = 'walk';
+    this.state.center = null;
+    this.pushUrl(true);
+    if (this.base) {
+      this.cy.style(this.stylesheet(this.base.nodes.length));
+      void this.drawWalk({ play: false });
+    } else void this.load();
   }
 
   // ---------------------------------------------------------------- filters
@@ -612,7 +679,7 @@ export class Explorer {
       if (hidden.has('PackageVersion')) cy.nodes('.collapsed').addClass('filtered');
     }
     cy.endBatch();
-    this.updateTimelineControls();
+    updateTimelineControls(this);
   }
 
   // ---------------------------------------------------------------- selection, evidence, focus
@@ -620,7 +687,15 @@ export class Explorer {
   select(id: string | null, opts: { center?: boolean } = {}): void {
     const cy = this.cy;
     cy.elements(':selected').unselect();
+    const before = this.overview ? this.pins() : null;
     this.state.selected = id;
+    // The overview draws the selected node's evidence path node by node: redraw when it changes
+    // which grouped nodes stand alone.
+    if (before && this.overview) {
+      const grouped = this.overview.groupOf;
+      const after = this.pins();
+      if ([...before, ...after].some((p) => grouped.has(p) && before.has(p) !== after.has(p))) this.redrawOverview();
+    }
     if (id) {
       const el = cy.getElementById(id);
       if (el.nonempty()) {
@@ -628,7 +703,7 @@ export class Explorer {
         if (opts.center) cy.animate({ center: { eles: el }, zoom: Math.max(cy.zoom(), 0.8) }, { duration: 250 });
       }
     }
-    void this.renderDetails(id);
+    void renderDetails(this, id);
     this.pushUrl(false);
   }
 
@@ -658,9 +733,7 @@ export class Explorer {
 
   focusCustomer(id: string | null, opts: { url?: boolean } = {}): void {
     this.state.focus = id;
-    for (const li of Array.from(this.els['customer-list']!.querySelectorAll('li[data-id]'))) {
-      li.classList.toggle('focused', li.getAttribute('data-id') === id);
-    }
+    markFocusedCustomer(this.els['customer-list']!, id);
     const customer = id && this.result ? this.result.customers.find((c) => c.id === id) : undefined;
     if (!customer) {
       this.setHighlight(null);
@@ -670,7 +743,7 @@ export class Explorer {
       this.cy.elements(':selected').unselect();
       if (el.nonempty()) el.select();
       this.state.selected = id;
-      void this.renderDetails(id);
+      void renderDetails(this, id);
     }
     if (opts.url !== false) this.pushUrl(false);
   }
@@ -730,6 +803,7 @@ export class Explorer {
       }
       const g = neighborhoodGraph(hood, this.reachedMap());
       this.drawn = g;
+      this.overview = null;
       for (const n of g.nodes) if (!this.nodesById.has(n.id)) this.nodesById.set(n.id, n);
       this.ensureRenderer(g.nodes.length);
       this.cy.startBatch();
@@ -738,278 +812,41 @@ export class Explorer {
       this.cy.endBatch();
       this.cy.getElementById(center).addClass('seed');
       this.cy.layout(forceLayout()).run();
-      this.timeline = null;
-      this.step = -1;
+      this.player.load(null);
       this.applyFilters();
-      this.updateTimelineControls();
+      updateTimelineControls(this);
       this.renderReached();
       this.select(this.state.selected ?? center);
       this.showOverlay(null);
       await this.afterRender();
       this.metrics.drawnAt = performance.now();
-      this.resolveWalkWaiters();
+      this.player.resolveWaiters();
       this.announce(`Neighbourhood of ${center}: ${g.nodes.length} nodes${hood.truncated ? ' (truncated)' : ''}.`);
     } catch (err) {
       if (gen === this.loadGen) this.showOverlay('error', describeError(err));
     }
   }
 
-  // ---------------------------------------------------------------- panels
-
-  private renderSeeds(): void {
-    const list = this.els['seed-list']!;
-    list.replaceChildren();
-    if (this.state.seeds.length === 0) list.append(h('li', { class: 'empty' }, 'none yet: search and pick'));
-    for (const id of this.state.seeds) {
-      const name = this.seedInfo.get(id)?.name;
-      list.append(
-        h(
-          'li',
-          { class: 'chip', title: id },
-          h('span', {}, name && name !== id ? `${name}` : id),
-          h('button', { type: 'button', 'aria-label': `Remove seed ${id}`, onclick: () => this.removeSeed(id) }, '×'),
-        ),
-      );
-    }
+  openNeighborhood(id: string): void {
+    this.state.view = 'neighborhood';
+    this.state.center = id;
+    this.state.selected = id;
+    this.pushUrl(true);
+    syncControls(this);
+    void this.showNeighborhood(id, this.state.depth);
   }
+
+  // ---------------------------------------------------------------- seeds
 
   addSeed(id: string, info?: SeedInfo): void {
     if (info) this.seedInfo.set(id, info);
     if (!this.state.seeds.includes(id)) this.state.seeds.push(id);
-    this.renderSeeds();
+    renderSeeds(this);
   }
 
   removeSeed(id: string): void {
     this.state.seeds = this.state.seeds.filter((s) => s !== id);
-    this.renderSeeds();
-  }
-
-  renderCustomers(): void {
-    const list = this.els['customer-list']!;
-    list.replaceChildren();
-    const customers = this.result?.customers ?? [];
-    this.els['customer-count']!.textContent = this.result ? `(${customers.length})` : '';
-    if (!this.result) return;
-    if (customers.length === 0) {
-      list.append(h('li', { class: 'empty' }, 'No customer or partner is reached.'));
-      return;
-    }
-    const now = Date.now();
-    for (const row of customersByUrgency(customers, now)) {
-      const badge =
-        row.status === 'overdue'
-          ? `overdue by ${humanDuration(now - row.urgency)}`
-          : row.status === 'pending'
-            ? `due in ${humanDuration(row.urgency - now)}`
-            : row.status === 'due'
-              ? 'due now (exposure time unknown)'
-              : 'no notification window recorded';
-      list.append(
-        h(
-          'li',
-          { 'data-id': row.id, class: row.id === this.state.focus ? 'focused' : '' },
-          h(
-            'button',
-            { type: 'button', class: 'customer', 'aria-label': `Focus on ${row.name}'s paths`, onclick: () => this.focusCustomer(row.id) },
-            h('div', { class: 'name' }, row.name, h('span', { class: `badge ${row.status}` }, badge)),
-            h('div', { class: 'meta mono' }, row.id),
-            h('div', { class: 'meta' }, `First exposed ${showTime(row.firstExposedAt)}`),
-            h(
-              'div',
-              { class: 'meta' },
-              row.deadline
-                ? `Notify by ${showTime(row.deadline)} (${row.notifyWithinHours} h${row.jurisdiction ? `, ${row.jurisdiction}` : ''})`
-                : row.notifyWithinHours === null
-                  ? 'Notification window unknown'
-                  : `Notify within ${row.notifyWithinHours} h of an unknown exposure`,
-            ),
-            h('div', { class: 'meta' }, `${row.reasons} reason${row.reasons === 1 ? '' : 's'}`),
-          ),
-        ),
-      );
-    }
-  }
-
-  renderReached(): void {
-    const list = this.els['reached-list']!;
-    list.replaceChildren();
-    const nodes = (this.drawn?.nodes ?? []).filter((n) => !(n.kind === 'Group' && !n.members));
-    this.els['reached-count']!.textContent = this.drawn ? `(${nodes.length})` : '';
-    const sorted = [...nodes].sort((a, b) => (a.t ?? -Infinity) - (b.t ?? -Infinity) || a.hops - b.hops || (a.id < b.id ? -1 : 1));
-    const LIMIT = 400;
-    for (const n of sorted.slice(0, LIMIT)) {
-      list.append(
-        h(
-          'li',
-          {},
-          h(
-            'button',
-            { type: 'button', onclick: () => this.select(n.id, { center: true }) },
-            h('span', { class: `kind-tag kind-${n.kind}` }, n.kind === 'Group' ? 'PKGS' : KIND_VISUALS[n.kind].tag),
-            h('span', { class: 'n' }, n.name),
-            h('span', { class: 't' }, n.seed ? 'seed' : n.reached ? showTime(n.firstExposedAt).replace(' UTC', '') : 'context'),
-          ),
-        ),
-      );
-    }
-    if (sorted.length > LIMIT) list.append(h('li', { class: 'empty' }, `… and ${sorted.length - LIMIT} more (use search, or export CSV)`));
-  }
-
-  private async renderDetails(id: string | null): Promise<void> {
-    const body = this.els['details-body']!;
-    if (!id) {
-      replace(body, h('p', { class: 'hint' }, 'Click a node, or pick one from the reached list.'));
-      return;
-    }
-    const v = this.nodesById.get(id);
-    const affected = this.result?.affected.find((a) => a.id === id);
-    const isSeed = this.result?.seeds.some((s) => s.id === id) ?? false;
-    const kind = v?.kind ?? affected?.kind ?? kindOfId(id) ?? undefined;
-    const head = h(
-      'div',
-      { class: 'details-head' },
-      h('span', { class: `kind-tag kind-${kind ?? 'Group'}` }, kind === 'Group' || !kind ? 'PKGS' : KIND_VISUALS[kind].tag),
-      h('span', { class: 'details-name' }, v?.name ?? affected?.name ?? id),
-    );
-    const facts = h('dl', { class: 'props' }, h('dt', {}, 'id'), h('dd', {}, id));
-    const addFact = (k: string, value: string) => facts.append(h('dt', {}, k), h('dd', {}, value));
-    if (isSeed) addFact('seed', `compromise starts ${showTime(this.result?.seeds.find((s) => s.id === id)?.at ?? null)}`);
-    if (affected) {
-      addFact('first exposed', showTime(affected.firstExposedAt));
-      addFact('hops', String(affected.hops));
-      addFact('confidence', affected.confidence);
-    } else if (!isSeed && v && !v.reached) addFact('walk', 'not reached (shown as context)');
-    if (v?.members) addFact('versions', v.members.join(', '));
-    const actions = h('div', { class: 'actions' });
-    const whyBox = h('div', { id: 'why-box' });
-    if (affected) {
-      actions.append(h('button', { type: 'button', id: 'why-button', class: 'primary', onclick: () => this.renderWhy(id, whyBox) }, 'Why is this affected?'));
-    }
-    if (kind !== 'Group') {
-      actions.append(
-        h('button', { type: 'button', onclick: () => void this.expand(id) }, 'Expand neighbourhood'),
-        h('button', { type: 'button', onclick: () => this.openNeighborhood(id) }, 'Neighbourhood view'),
-      );
-      if (!isSeed) actions.append(h('button', { type: 'button', onclick: () => this.seedAndWalk(id) }, 'Walk from here'));
-    }
-    const customer = this.result?.customers.find((c) => c.id === id);
-    const reasons = customer
-      ? h(
-          'div',
-          {},
-          h('h3', {}, 'Reasons'),
-          h(
-            'ul',
-            { class: 'sources' },
-            ...customer.reasons.map((r) => h('li', {}, `via ${this.nodesById.get(r.via)?.name ?? r.via} (${r.via}), ${r.path.length} hops, ${showTime(r.path[r.path.length - 1]?.arrival ?? null)}`)),
-          ),
-        )
-      : null;
-    const more = h('div', { class: 'more' }, h('p', { class: 'hint' }, 'Loading properties…'));
-    const mark = kind && kind !== 'Group' ? this.markForm(id) : null;
-    replace(body, head, facts, actions, whyBox, reasons, more, mark);
-    if (kind === 'Group') {
-      more.replaceChildren();
-      return;
-    }
-    try {
-      const node = await this.api.node(id);
-      if (this.state.selected !== id) return;
-      if (!node) {
-        replace(more, h('p', { class: 'hint' }, 'Not in the graph.'));
-        return;
-      }
-      replace(more, ...this.propsAndSources(node));
-    } catch (err) {
-      replace(more, h('p', { class: 'error-text' }, describeError(err).detail));
-    }
-  }
-
-  private propsAndSources(node: ApiNode): Node[] {
-    const props = node.props ?? {};
-    const keys = Object.keys(props).sort();
-    const dl = h('dl', { class: 'props' });
-    for (const k of keys) dl.append(h('dt', {}, k), h('dd', {}, formatJson(props[k]!)));
-    if (node.compromised) dl.append(h('dt', {}, 'compromised'), h('dd', {}, node.compromisedAt ? showTime(node.compromisedAt) : 'yes'));
-    const sources = h('ul', { class: 'sources' });
-    for (const s of node.sources ?? []) {
-      sources.append(h('li', {}, `${s.source}${s.pointer ? ` ${s.pointer}` : ''}`, h('div', { class: 'mono' }, `sha256 ${s.sha256.slice(0, 16)}… · ingested ${showTime(s.ingestedAt)}`)));
-    }
-    return [h('h3', {}, 'Properties'), keys.length ? dl : h('p', { class: 'hint' }, 'none'), h('h3', {}, 'Sources'), sources];
-  }
-
-  private renderWhy(id: string, box: HTMLElement): void {
-    const path = this.why(id);
-    const name = (nid: string) => this.nodesById.get(nid)?.name ?? nid;
-    const list = h('ol', { class: 'why-list', id: 'why-list', 'aria-busy': 'true' });
-    const sourceLines: HTMLElement[] = [];
-    for (const hop of path) {
-      const src = h('div', { class: 'mono' }, 'source: loading…');
-      sourceLines.push(src);
-      list.append(
-        h(
-          'li',
-          { 'data-from': hop.from, 'data-to': hop.to, 'data-edge': hop.edge },
-          h('div', {}, name(hop.from), ' ', h('span', { class: 'hop-edge' }, `—${hop.edge}→`), ' ', name(hop.to)),
-          h('div', { class: 'hint' }, `at ${showTime(hop.arrival)}`),
-          src,
-        ),
-      );
-    }
-    replace(box, h('h3', {}, `Evidence path (${path.length} hop${path.length === 1 ? '' : 's'})`), list);
-    // Each hop's record: the stored edge's sources (and its own confidence, which the walk's answer
-    // only bounds), fetched now rather than with the walk.
-    void this.api.hopEdges(path).then(
-      (edges) => {
-        edges.forEach((edge, i) => {
-          const srcs = (edge?.sources ?? []).map((s) => `${s.source}${s.pointer ? ` ${s.pointer}` : ''}`);
-          replace(sourceLines[i]!, srcs.length ? `source: ${srcs.join('; ')}` : 'source: not recorded');
-          const hop = path[i]!;
-          const drawn = this.cy.getElementById(`${hop.from}|${hop.edge}|${hop.to}`);
-          if (edge && drawn.nonempty()) drawn.data({ confidence: edge.confidence ?? 'confirmed', confidenceExact: true, ...edgeVisualData(edge.confidence ?? 'confirmed') });
-        });
-        list.setAttribute('aria-busy', 'false');
-      },
-      (err) => {
-        for (const line of sourceLines) replace(line, `source: ${describeError(err).detail}`);
-        list.setAttribute('aria-busy', 'false');
-      },
-    );
-  }
-
-  private markForm(id: string): HTMLElement {
-    const at = h('input', { type: 'datetime-local', step: '60', id: 'mark-at' });
-    const adv = h('input', { type: 'text', id: 'mark-advisory', placeholder: 'osv:MAL-2026-2144 (optional)', spellcheck: 'false' });
-    const msg = h('p', { class: 'hint', role: 'status' });
-    const canWrite = this.role === null || this.role === 'analyst' || this.role === 'admin';
-    const form = h(
-      'form',
-      { class: 'mark-form', 'aria-label': 'Mark compromised' },
-      h('h3', {}, 'Mark compromised'),
-      h('label', { for: 'mark-at' }, 'From (UTC; empty: its publish time)'),
-      at,
-      h('label', { for: 'mark-advisory' }, 'Advisory'),
-      adv,
-      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'danger', id: 'mark-button', disabled: !canWrite }, 'Mark compromised and re-walk')),
-      canWrite ? null : h('p', { class: 'hint' }, 'Needs the analyst role: set a token with that role.'),
-      msg,
-    );
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      void (async () => {
-        replace(msg, 'Marking…');
-        try {
-          await this.api.markCompromised(id, fromLocalInput(at.value), adv.value.trim() || null);
-          replace(msg, h('span', { class: 'ok-text' }, 'Marked. Re-walking with it as a seed…'));
-          this.seedAndWalk(id, { keepSeeds: true });
-        } catch (err) {
-          const d = describeError(err);
-          replace(msg, h('span', { class: 'error-text' }, `${d.title}: ${d.detail}`));
-          if (d.code === 'UNAUTHENTICATED') (this.els.auth as HTMLDetailsElement).open = true;
-        }
-      })();
-    });
-    return form;
+    renderSeeds(this);
   }
 
   seedAndWalk(id: string, opts: { keepSeeds?: boolean } = {}): void {
@@ -1020,98 +857,22 @@ export class Explorer {
     this.state.center = null;
     this.state.t = null;
     this.state.focus = null;
-    this.renderSeeds();
+    renderSeeds(this);
     void this.walk();
   }
 
-  openNeighborhood(id: string): void {
-    this.state.view = 'neighborhood';
-    this.state.center = id;
-    this.state.selected = id;
-    this.pushUrl(true);
-    this.syncControls();
-    void this.showNeighborhood(id, this.state.depth);
+  // ---------------------------------------------------------------- panels, overlay, status
+
+  renderCustomers(): void {
+    renderCustomers({ list: this.els['customer-list']!, count: this.els['customer-count']! }, this.result, this.state.focus, (id) => this.focusCustomer(id));
   }
 
-  // ---------------------------------------------------------------- tooltip
-
-  private showTooltip(el: NodeSingular | EdgeSingular, at: { x: number; y: number }): void {
-    const tip = this.els.tooltip!;
-    const d = el.data() as Record<string, unknown>;
-    if (el.isNode()) {
-      if (el.isParent()) {
-        replace(tip, h('strong', {}, String(d.name)), h('div', {}, `${el.children().length} members`));
-      } else {
-        const kind = d.kind as string;
-        const lines: (string | HTMLElement)[] = [
-          h('strong', {}, String(d.name)),
-          h('div', { class: 'mono' }, String(d.id)),
-          h('div', {}, kind === 'Group' ? 'package (collapsed versions)' : KIND_VISUALS[kind as NodeKind]?.label ?? kind),
-        ];
-        if (d.seed) lines.push(h('div', {}, `Seed · compromise starts ${showTime(d.firstExposedAt as string | null)}`));
-        else if (d.reached) lines.push(h('div', {}, `First exposed ${showTime(d.firstExposedAt as string | null)}`), h('div', {}, `hop ${d.hops} · ${d.confidence}`));
-        else lines.push(h('div', {}, 'Not reached by the walk'));
-        replace(tip, ...lines);
-      }
-    } else {
-      const conf = d.confidence as Confidence;
-      replace(
-        tip,
-        h('strong', {}, String(d.kind)),
-        h('div', { class: 'mono' }, `${String(d.source)} → ${String(d.target)}`),
-        d.arrival !== undefined && (d.t !== null || d.arrival !== null) ? h('div', {}, `Crossed ${showTime(d.arrival as string | null)}`) : null,
-        h('div', {}, `${d.confidenceExact === false ? 'at least ' : ''}${CONFIDENCE_VISUALS[conf]?.label ?? conf}`),
-      );
-    }
-    tip.hidden = false;
-    const box = this.els.graph!.getBoundingClientRect();
-    const x = Math.min(at.x + 14, box.width - 300);
-    const y = Math.min(at.y + 14, box.height - 90);
-    tip.style.left = `${Math.max(4, x)}px`;
-    tip.style.top = `${Math.max(4, y)}px`;
+  renderReached(): void {
+    renderReached({ list: this.els['reached-list']!, count: this.els['reached-count']! }, this.drawn, (id) => this.select(id, { center: true }));
   }
 
-  private hideTooltip(): void {
-    this.els.tooltip!.hidden = true;
-  }
-
-  // ---------------------------------------------------------------- overlay, status
-
-  showOverlay(kind: 'empty' | 'loading' | 'nothing' | 'error' | null, err?: { title: string; detail: string; code: string }): void {
-    const o = this.els.overlay!;
-    o.dataset.state = kind ?? 'none';
-    if (kind === null) {
-      o.replaceChildren();
-      return;
-    }
-    if (kind === 'loading') {
-      replace(o, h('div', { class: 'card' }, h('div', { class: 'spinner', 'aria-hidden': 'true' }), h('p', {}, this.state.view === 'neighborhood' ? 'Loading the neighbourhood…' : 'Computing the blast radius…')));
-    } else if (kind === 'empty') {
-      replace(
-        o,
-        h(
-          'div',
-          { class: 'card' },
-          h('h2', {}, 'Where does it start?'),
-          h('p', {}, 'Search for a compromised package version, CI action, credential or host above, pick it as a seed and press Walk.'),
-          h('p', {}, 'For example: trivy-action 0.33.1, or litellm 1.82.8.'),
-        ),
-      );
-    } else if (kind === 'nothing') {
-      replace(o, h('div', { class: 'card' }, h('h2', {}, 'Nothing is reached'), h('p', {}, 'No edge carries the compromise out of the seeds with these settings (start time, confidence, hops).')));
-    } else {
-      const e = err ?? this.lastError ?? { title: 'Something went wrong', detail: '', code: 'INTERNAL' };
-      replace(
-        o,
-        h(
-          'div',
-          { class: 'card error', role: 'alert' },
-          h('h2', {}, e.title),
-          h('p', {}, e.detail),
-          h('button', { type: 'button', onclick: () => void this.load() }, 'Try again'),
-        ),
-      );
-    }
+  showOverlay(kind: OverlayKind, err?: ErrorView): void {
+    renderOverlay(this.els.overlay!, kind, { view: this.state.view, error: err ?? this.lastError, retry: () => void this.load() });
   }
 
   announce(text: string): void {
@@ -1123,8 +884,6 @@ export class Explorer {
     this.els.graph!.setAttribute('aria-busy', String(busy));
   }
 
-  // ---------------------------------------------------------------- URL and controls
-
   pushUrl(push: boolean): void {
     const url = `${location.pathname}${serializeViewState(this.state)}${location.hash}`;
     if (url === `${location.pathname}${location.search}${location.hash}`) return;
@@ -1132,296 +891,18 @@ export class Explorer {
     else history.replaceState(null, '', url);
   }
 
-  private syncControls(): void {
-    this.renderSeeds();
-    (this.els['start-input'] as HTMLInputElement).value = toLocalInput(this.state.at);
-    (this.els['conf-select'] as HTMLSelectElement).value = this.state.minConfidence;
-    (this.els['hops-input'] as HTMLInputElement).value = this.state.maxHops === null ? '' : String(this.state.maxHops);
-    (this.els['versions-select'] as HTMLSelectElement).value = this.state.versions;
-    for (const box of Array.from(this.els['kind-filters']!.querySelectorAll('input'))) {
-      box.checked = !this.state.hide.includes(box.value as NodeKind);
-    }
-  }
-
-  private wireControls(): void {
-    const els = this.els;
-    // Kind filters
-    const kf = els['kind-filters']!;
-    for (const k of NODE_KINDS) {
-      const box = h('input', { type: 'checkbox', value: k, checked: true, id: `kind-${k}` });
-      box.addEventListener('change', () => {
-        const hide = new Set(this.state.hide);
-        if (box.checked) hide.delete(k);
-        else hide.add(k);
-        this.state.hide = NODE_KINDS.filter((x) => hide.has(x));
-        this.applyFilters();
-        this.pushUrl(false);
-      });
-      kf.append(h('label', { for: `kind-${k}` }, box, h('span', { class: `kind-tag kind-${k}` }, KIND_VISUALS[k].tag), KIND_VISUALS[k].label));
-    }
-    els['conf-select']!.addEventListener('change', () => {
-      this.state.minConfidence = (els['conf-select'] as HTMLSelectElement).value as Confidence;
-      if (this.state.seeds.length) {
-        this.state.t = null;
-        void this.walk();
-      } else this.pushUrl(false);
-    });
-    els['hops-input']!.addEventListener('change', () => {
-      const raw = (els['hops-input'] as HTMLInputElement).value.trim();
-      const n = Number(raw);
-      this.state.maxHops = raw === '' || !Number.isInteger(n) || n < 0 ? null : n;
-      if (this.state.seeds.length) {
-        this.state.t = null;
-        void this.walk();
-      } else this.pushUrl(false);
-    });
-    els['versions-select']!.addEventListener('change', () => {
-      this.state.versions = (els['versions-select'] as HTMLSelectElement).value as VersionMode;
-      this.pushUrl(false);
-      if (this.state.view === 'walk' && this.base) void this.drawWalk({ play: false });
-    });
-    // Seeds
-    attachSearchBox({
-      input: els['search-input'] as HTMLInputElement,
-      listbox: els['search-results'] as HTMLUListElement,
-      api: this.api,
-      onPick: (n) => {
-        this.addSeed(n.id, { kind: n.kind, name: n.name });
-        this.announce(`${n.name} added as a seed. Press Walk to start.`);
-        (els['walk-button'] as HTMLButtonElement).focus();
-      },
-      onError: (err) => this.announce(describeError(err).detail),
-    });
-    els['seed-form']!.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      if (this.state.seeds.length === 0) {
-        this.announce('Pick at least one seed first.');
-        (els['search-input'] as HTMLInputElement).focus();
-        return;
-      }
-      this.state.at = fromLocalInput((els['start-input'] as HTMLInputElement).value);
-      this.state.t = null;
-      this.state.focus = null;
-      this.state.view = 'walk';
-      this.state.center = null;
-      void this.walk();
-    });
-    // Timeline
-    els['play-button']!.addEventListener('click', () => (this.playing ? this.pause() : this.play()));
-    els['step-back']!.addEventListener('click', () => {
-      this.pause();
-      this.setStep(this.step - 1);
-    });
-    els['step-forward']!.addEventListener('click', () => {
-      this.pause();
-      this.setStep(this.step + 1);
-    });
-    els.scrubber!.addEventListener('input', () => {
-      // Read first: pause() redraws the controls, scrubber value included.
-      const index = Number((els.scrubber as HTMLInputElement).value);
-      this.pause();
-      this.setStep(index);
-    });
-    els['depth-select']!.addEventListener('change', () => {
-      this.state.depth = Number((els['depth-select'] as HTMLSelectElement).value) || 1;
-      this.pushUrl(false);
-      if (this.state.center) void this.showNeighborhood(this.state.center, this.state.depth);
-    });
-    els['back-to-walk']!.addEventListener('click', () => {
-      this.state.view = 'walk';
-      this.state.center = null;
-      this.pushUrl(true);
-      if (this.base) {
-        this.cy.style(this.stylesheet(this.base.nodes.length));
-        void this.drawWalk({ play: false });
-      } else void this.load();
-    });
-    // View
-    els['fit-button']!.addEventListener('click', () => this.cy.fit(undefined, 30));
-    els['relayout-button']!.addEventListener('click', () => {
-      if (this.state.view === 'neighborhood') this.cy.layout(forceLayout()).run();
-      else this.layoutWalk();
-    });
-    els['clear-highlight']!.addEventListener('click', () => this.focusCustomer(null));
-    // Export
-    els['export-report']!.addEventListener('click', () => void this.exportReport());
-    els['export-png']!.addEventListener('click', () => void this.exportPng());
-    els['export-json']!.addEventListener('click', () => download(`${this.fileStem()}.json`, new Blob([`${JSON.stringify(this.viewExport(), null, 2)}\n`], { type: 'application/json' })));
-    els['export-csv']!.addEventListener('click', () => download(`${this.fileStem()}.csv`, new Blob([viewCsv(this.viewExport())], { type: 'text/csv' })));
-    els['copy-link']!.addEventListener('click', () => {
-      void navigator.clipboard?.writeText(location.href).then(
-        () => this.announce('Link copied.'),
-        () => this.announce(location.href),
-      );
-    });
-    // Token
-    const tokenInput = els['token-input'] as HTMLInputElement;
-    els['token-form']!.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      this.token = tokenInput.value.trim() || null;
-      try {
-        if (this.token) localStorage.setItem(TOKEN_KEY, this.token);
-      } catch {
-        /* private mode: keep it for this page only */
-      }
-      tokenInput.value = '';
-      void this.checkViewer().then(() => {
-        if (this.role) (els.auth as HTMLDetailsElement).open = false;
-        if (this.lastError?.code === 'UNAUTHENTICATED') return this.load();
-        return undefined;
-      });
-    });
-    els['token-clear']!.addEventListener('click', () => {
-      this.token = null;
-      try {
-        localStorage.removeItem(TOKEN_KEY);
-      } catch {
-        /* nothing stored */
-      }
-      replace(els['auth-info']!, 'Token forgotten.');
-    });
-    // Keyboard on the graph: pan, zoom, fit, clear.
-    els.graph!.addEventListener('keydown', (ev) => {
-      const cy = this.cy;
-      const step = 60;
-      const keys: Record<string, () => void> = {
-        ArrowLeft: () => cy.panBy({ x: step, y: 0 }),
-        ArrowRight: () => cy.panBy({ x: -step, y: 0 }),
-        ArrowUp: () => cy.panBy({ x: 0, y: step }),
-        ArrowDown: () => cy.panBy({ x: 0, y: -step }),
-        '+': () => cy.zoom({ level: cy.zoom() * 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } }),
-        '=': () => cy.zoom({ level: cy.zoom() * 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } }),
-        '-': () => cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } }),
-        '0': () => cy.fit(undefined, 30),
-        Escape: () => {
-          this.focusCustomer(null);
-          this.select(null);
-        },
-        ' ': () => (this.playing ? this.pause() : this.play()),
-      };
-      const f = keys[ev.key];
-      if (f) {
-        ev.preventDefault();
-        f();
-      }
-    });
-  }
-
-  // ---------------------------------------------------------------- export
-
-  private fileStem(): string {
-    const seed = this.state.seeds[0] ?? this.state.center ?? 'view';
-    return `blast-radius-${seed.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60)}`;
-  }
+  // ---------------------------------------------------------------- for tests and benchmarks
 
   /** The drawn, visible elements (not yet reached at the scrubber's instant or filtered out: left out). */
   visibleIds(): { nodes: Set<string>; edges: Set<string> } {
-    const nodes = new Set<string>();
-    const edges = new Set<string>();
-    this.cy.elements().forEach((el) => {
-      if (el.hasClass('future') || el.hasClass('filtered')) return;
-      if (el.isNode()) {
-        if (!el.isParent()) nodes.add(el.id());
-      } else {
-        const e = el as unknown as EdgeSingular;
-        if (!e.source().hasClass('filtered') && !e.target().hasClass('filtered')) edges.add(e.id());
-      }
-    });
-    return { nodes, edges };
+    return visibleIds(this.cy);
   }
 
-  viewExport() {
-    const vis = this.visibleIds();
-    const drawnNodes = new Map((this.drawn?.nodes ?? []).map((n) => [n.id, n]));
-    const nodes: ViewNode[] = [];
-    for (const id of vis.nodes) {
-      const n = drawnNodes.get(id) ?? this.nodesById.get(id);
-      if (n) nodes.push(n);
-    }
-    const edges = (this.drawn?.edges ?? []).filter((e) => vis.edges.has(e.id));
-    const affected = new Map((this.result?.affected ?? []).map((a) => [a.id, a]));
-    return viewJson({ link: location.href, snapshotId: this.result?.snapshotId ?? null, state: this.state, nodes, edges }, (id) => {
-      const a = affected.get(id);
-      return a ? [a.path[0]?.from ?? id, ...a.path.map((p) => p.to)] : undefined;
-    });
-  }
-
-  /**
-   * "Export report": the server renders the walk's export (seeds, start and settings as shown) into
-   * one ZIP; the page fetches it with the token and saves it. Progress and errors show under the
-   * button; the walk itself is left alone.
-   */
-  async exportReport(): Promise<void> {
-    const button = this.els['export-report'] as HTMLButtonElement;
-    if (this.state.seeds.length === 0) {
-      this.exportStatus('Pick a seed first: the report covers the walk’s seeds and settings.', 'error');
-      return;
-    }
-    button.disabled = true;
-    button.setAttribute('aria-busy', 'true');
-    this.exportStatus('Preparing export…', 'busy');
-    try {
-      const seeds = this.state.seeds.map((id) => ({ id, at: this.state.at }));
-      const made = await this.api.exportBlastRadius(seeds, { minConfidence: this.state.minConfidence, maxHops: this.state.maxHops });
-      this.exportStatus(`Downloading ${made.fileName}…`, 'busy');
-      const blob = await this.api.downloadFile(made.url);
-      download(made.fileName, blob);
-      this.exportStatus(`Saved ${made.fileName} (${formatSize(made.bytes)}): ${made.affectedCount} nodes reached, ${made.customerCount} customers.`, 'done');
-      this.announce('Export report saved.');
-    } catch (err) {
-      const e = describeError(err);
-      this.exportStatus(`${e.title}: ${e.detail}`, 'error');
-    } finally {
-      button.disabled = false;
-      button.removeAttribute('aria-busy');
-    }
-  }
-
-  private exportStatus(text: string, kind: 'busy' | 'done' | 'error'): void {
-    const el = this.els['export-status']!;
-    el.textContent = text;
-    el.className = `export-status ${kind}`;
-  }
-
-  async exportPng(): Promise<Blob> {
-    const cy = this.cy;
-    const bb = cy.elements(':visible').boundingBox();
-    const longest = Math.max(bb.w, bb.h, 1);
-    const blob = await cy.png({ output: 'blob-promise', full: true, bg: PALETTES[this.scheme].background, scale: Math.min(2, 8000 / longest), maxWidth: 8000, maxHeight: 8000 });
-    download(`${this.fileStem()}.png`, blob);
-    return blob;
-  }
-
-  /** Highlighted element ids, for tests. */
+  /** Highlighted element ids. */
   highlighted(): { nodes: string[]; edges: string[] } {
     return {
       nodes: this.cy.nodes('.highlight').map((n) => n.id()).sort(),
       edges: this.cy.edges('.highlight').map((e) => e.id()).sort(),
     };
   }
-}
-
-function formatJson(v: Json): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-/** A byte count for people: `812 KB`, `3.4 MB`. */
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-/** datetime-local value (read as UTC) -> ISO; '' -> null. */
-export function fromLocalInput(value: string): string | null {
-  if (!value) return null;
-  const ms = Date.parse(`${value.length === 16 ? `${value}:00` : value}Z`);
-  return Number.isNaN(ms) ? null : formatTime(ms);
-}
-
-/** ISO -> datetime-local value in UTC. */
-export function toLocalInput(iso: string | null): string {
-  if (!iso) return '';
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? '' : new Date(ms).toISOString().slice(0, 16);
 }

@@ -130,6 +130,12 @@ export function buildStylesheet(options: StyleOptions = {}): StylesheetJson {
       },
     },
     {
+      // An overview group (overview.ts): its kind's shape and colour, larger, with a double ring;
+      // the label carries the member count.
+      selector: 'node.group',
+      style: { width: size * 1.6, height: size * 1.6, 'border-width': 4, 'border-style': 'double', 'border-color': p.groupBorder, 'font-weight': 'bold' },
+    },
+    {
       selector: 'node.seed',
       style: { width: size * 1.45, height: size * 1.45, 'border-width': 4, 'border-color': p.seed, 'font-weight': 'bold', 'font-size': 18, 'min-zoomed-font-size': 0 },
     },

@@ -28,10 +28,16 @@ export interface BlastHook {
   visibleEdgeIds(): string[];
   highlighted(): { nodes: string[]; edges: string[] };
   renderer(): 'canvas' | 'webgl';
+  /** The browser's WebGL 2: on a GPU, in software, or none. */
+  webglSupport(): 'gpu' | 'software' | 'none';
   /** performance.now() when the data arrived and when the graph was first drawn, and its size. */
   metrics(): { dataAt: number | null; drawnAt: number | null; nodes: number; edges: number; phases: Record<string, number> };
   /** Resolves after the next drawn frame. */
   afterRender(): Promise<void>;
+  /** The overview (null when every node is drawn): each group, its size and whether it is expanded. */
+  overview(): { groups: Array<{ id: string; kind: string; owner: string; name: string; count: number; expanded: boolean; drawn: boolean }> } | null;
+  /** Expands (true) or collapses an overview group; resolves once drawn. */
+  toggleGroup(id: string, open: boolean): Promise<void>;
   explorer: Explorer;
 }
 
@@ -57,8 +63,18 @@ const hook: BlastHook = {
   visibleEdgeIds: () => [...explorer.visibleIds().edges].sort(),
   highlighted: () => explorer.highlighted(),
   renderer: () => explorer.rendererMode,
+  webglSupport: () => explorer.webgl,
   metrics: () => ({ ...explorer.metrics }),
   afterRender: () => explorer.afterRender(),
+  overview: () => {
+    const o = explorer.overview;
+    if (!o) return null;
+    const drawn = new Set(o.nodes.map((n) => n.id));
+    return {
+      groups: [...o.groups.values()].map((g) => ({ id: g.id, kind: g.kind, owner: g.owner, name: g.name, count: g.members.length, expanded: g.expanded, drawn: drawn.has(g.id) })),
+    };
+  },
+  toggleGroup: (id, open) => explorer.toggleGroup(id, open),
   explorer,
 };
 

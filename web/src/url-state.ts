@@ -31,7 +31,18 @@ export interface ViewState {
   center: string | null;
   /** Neighbourhood radius, 1..4 (`depth`). */
   depth: number;
+  /** Draw the walk as groups (`ov`): `auto` above the explorer's threshold, `on` always, `off` never. */
+  overview: OverviewMode;
+  /** Overview groups drawn expanded (`open`, repeated). */
+  open: string[];
+  /** The walk's layout (`layout`): `layered` (columns by hop) or `lanes` (x: first exposure, y: kind). */
+  layout: WalkLayout;
 }
+
+export type OverviewMode = 'auto' | 'on' | 'off';
+export const OVERVIEW_MODES: readonly OverviewMode[] = ['auto', 'on', 'off'];
+export type WalkLayout = 'layered' | 'lanes';
+export const WALK_LAYOUTS: readonly WalkLayout[] = ['layered', 'lanes'];
 
 export const DEFAULT_STATE: ViewState = {
   seeds: [],
@@ -46,6 +57,9 @@ export const DEFAULT_STATE: ViewState = {
   view: 'walk',
   center: null,
   depth: 1,
+  overview: 'auto',
+  open: [],
+  layout: 'layered',
 };
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -74,6 +88,9 @@ export function parseViewState(search: string): ViewState {
     return v && v.length <= 512 ? v : null;
   };
   const center = id('center');
+  const ov = q.get('ov');
+  const layout = q.get('layout');
+  const open = [...new Set(q.getAll('open').map((s) => s.trim()).filter((s) => s.startsWith('grp:') && s.length <= 512))].sort().slice(0, 200);
   return {
     seeds,
     at: time(q.get('at')),
@@ -87,6 +104,9 @@ export function parseViewState(search: string): ViewState {
     view: q.get('view') === 'neighborhood' && center ? 'neighborhood' : 'walk',
     center,
     depth: Number.isInteger(depth) && depth >= 1 && depth <= 4 ? depth : 1,
+    overview: (OVERVIEW_MODES as readonly string[]).includes(ov ?? '') ? (ov as OverviewMode) : 'auto',
+    open,
+    layout: (WALK_LAYOUTS as readonly string[]).includes(layout ?? '') ? (layout as WalkLayout) : 'layered',
   };
 }
 
@@ -107,6 +127,9 @@ export function serializeViewState(state: ViewState): string {
     q.set('center', state.center);
     if (state.depth !== 1) q.set('depth', String(state.depth));
   }
+  if (state.overview !== 'auto') q.set('ov', state.overview);
+  for (const g of [...state.open].sort()) q.append('open', g);
+  if (state.layout !== 'layered') q.set('layout', state.layout);
   // URLSearchParams would escape `:`, `/`, `@` and `,`, which RFC 3986 allows in a query: keep links
   // readable (`?seed=pkg:pypi/litellm@1.82.8`).
   const text = [...q].map(([k, v]) => `${k}=${readable(v)}`).join('&');

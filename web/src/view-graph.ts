@@ -29,7 +29,7 @@ export interface ViewNode {
   confidence: Confidence;
   /** A compound parent (versions grouped under their package). */
   parent?: string;
-  /** Ids a collapsed group stands for. */
+  /** Ids a collapsed group (a package's versions, or an overview group) stands for. */
   members?: string[];
 }
 
@@ -93,14 +93,13 @@ export function edgeVisualData(confidence: Confidence): Record<string, string | 
  * Cytoscape element definitions. The look of each element is in its data (`shape`, `colorLight`,
  * `colorDark`, `icon`; `lineStyle`, `lineWidth`, `lineOpacity`) and mapped by the stylesheet:
  * Cytoscape resolves a few data mappers far faster than a selector per kind and confidence, which
- * matters at 5,000 nodes. States are classes: `seed`, `context`, `collapsed`.
+ * matters at 5,000 nodes. States are classes: `seed`, `context`, `collapsed`, `group`.
  */
 export function toElements(graph: ViewGraph, options: ToElementsOptions = {}): ElementDefinition[] {
   const labelMax = options.labelMax ?? 28;
   const out: ElementDefinition[] = [];
   for (const n of graph.nodes) {
-    const label =
-      n.kind === 'Group' && n.members ? `${shortLabel(n.name, labelMax)} (${n.members.length})` : shortLabel(n.name, labelMax);
+    const label = n.members ? `${shortLabel(n.name, labelMax)} (${n.members.length})` : shortLabel(n.name, labelMax);
     out.push({
       group: 'nodes',
       data: {
@@ -118,7 +117,8 @@ export function toElements(graph: ViewGraph, options: ToElementsOptions = {}): E
         ...(n.parent !== undefined && { parent: n.parent }),
         ...(n.members !== undefined && { members: n.members }),
       },
-      classes: [n.seed ? 'seed' : '', n.reached ? '' : 'context', n.members ? 'collapsed' : ''].filter(Boolean).join(' '),
+      // `collapsed`: a package's versions as one node; `group`: an overview group (overview.ts).
+      classes: [n.seed ? 'seed' : '', n.reached ? '' : 'context', n.members ? (n.kind === 'Group' ? 'collapsed' : 'group') : ''].filter(Boolean).join(' '),
     });
   }
   for (const e of graph.edges) {

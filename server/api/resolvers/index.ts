@@ -11,6 +11,7 @@ import { pathResolvers } from './path.js';
 import { scalarResolvers } from './scalars.js';
 import { searchResolvers } from './search.js';
 import { uncheckedUsesResolvers } from './unchecked-uses.js';
+import { startPageResolvers } from './start-page.js';
 import { viewerResolvers } from './viewer.js';
 
 type ResolverMap = Record<string, object>;
@@ -29,6 +30,7 @@ const DOMAINS: ResolverMap[] = [
   compromiseResolvers,
   adminResolvers,
   uncheckedUsesResolvers,
+  startPageResolvers,
 ];
 
 export function mergeResolvers(domains: readonly ResolverMap[] = DOMAINS): Record<string, Record<string, unknown>> {

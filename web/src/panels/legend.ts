@@ -1,7 +1,7 @@
 /** The legend: each kind's shape, colour and icon; each confidence's line; seeds and highlights. */
 import { CONFIDENCE_VISUALS, KIND_VISUALS, PALETTES, type ColorScheme, type KindVisual } from '../kind-visuals.js';
 import { CONFIDENCES, NODE_KINDS } from '../types.js';
-import { h, s } from './dom.js';
+import { h, s } from '../ui/dom.js';
 
 const SHAPES: Record<KindVisual['shape'], string> = {
   ellipse: 'M12 2a10 10 0 1 0 0.01 0z',

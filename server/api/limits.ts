@@ -102,13 +102,13 @@ export interface ApiLimits {
    * Most nodes a blastRadius `affected` list (and `customers`) may hold in one answer; larger radii
    * are read through `counts`, `affectedPage` and `affectedNode` (LIMIT_EXCEEDED otherwise, before
    * anything is built).
-   * @default 50000
+   * @default 100000
    */
   maxAnswerNodes: number;
   /**
    * Most evidence-path hops one answer may print (`path` of `affected`, `reasons.path` of
    * `customers`): paths grow with the square of a long chain's length.
-   * @default 1000000
+   * @default 2000000
    */
   maxAnswerPathHops: number;
   /**
@@ -147,8 +147,8 @@ export const DEFAULT_LIMITS: Readonly<ApiLimits> = Object.freeze({
   maxPathHops: 12,
   maxPathVisited: 200_000,
   maxSeeds: 1000,
-  maxAnswerNodes: 50_000,
-  maxAnswerPathHops: 1_000_000,
+  maxAnswerNodes: 100_000,
+  maxAnswerPathHops: 2_000_000,
   maxConcurrentExports: 2,
   maxRetainedExports: 20,
   exportTtlMs: 10 * 60_000,

@@ -15,18 +15,14 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { BlastError } from '../../model/errors.js';
 import { EDGE_KINDS, NODE_KINDS, type EdgeKind, type NodeKind } from '../../model/kinds.js';
-import {
-  completeBatch,
-  edgeKeysOf,
-  hashParts,
-  planWrite,
-  snapshotIdFrom,
-  type StoredEdge,
-  type StoredNode,
-} from '../../model/record.js';
+import { hashParts } from '../../model/canonical-json.js';
+import { snapshotIdFrom } from '../../model/snapshot.js';
+import type { StoredEdge, StoredNode } from '../../model/stored-record.js';
+import { edgeKeysOf } from '../../model/write-plan.js';
 import type { GraphBatch, GraphStats, Source, WriteSummary } from '../../model/types.js';
 import type { GraphStore } from '../graph-store.js';
 import type { ProjectionSink, ProjectionState } from '../projection-source.js';
+import { completeForWrite, emptyLoaded, forEachHashChange, runWriteSync, type Loaded, type SyncWriteSteps } from '../write-recipe.js';
 import { ftsQuery } from './fts-query.js';
 import { PROJECTION_FILE, edgeSourcesOf, graphVersionOf, readProjection } from './projection-scan.js';
 import {
@@ -50,6 +46,11 @@ const BUSY_TIMEOUT_MS = 15_000;
 /** Ids per lookup statement while loading what a write touches. */
 const LOAD_CHUNK = 10_000;
 type Stmt = Database.Statement<unknown[], unknown>;
+
+/** What the load step found, with the rowids of the stored nodes (updates address them by rowid). */
+interface EmbeddedLoaded extends Loaded {
+  rowids: Map<string, number>;
+}
 
 /** Thrown inside a dry-run transaction to roll it back while handing out its summary. */
 class DryRunRollback {
@@ -136,7 +137,7 @@ export class EmbeddedStore implements GraphStore {
 
   async write(batch: GraphBatch, opts: { dryRun?: boolean } = {}): Promise<WriteSummary> {
     // Validation first: bad input never reaches the database.
-    const completed = completeBatch(batch);
+    const completed = completeForWrite(batch);
     return this.guard(() => {
       const tx = this.writeTx;
       if (!tx) throw notInitialized(this.dir);
@@ -149,71 +150,74 @@ export class EmbeddedStore implements GraphStore {
     });
   }
 
-  /** The body of the write transaction: load what the batch touches, merge, write, count. */
+  /**
+   * The body of the write transaction: the shared write recipe (store/write-recipe.ts) with this
+   * store's storage steps.
+   */
   private applyWrite(batch: GraphBatch, dryRun: boolean): WriteSummary {
-    const s = this.s;
-    // Nodes the batch describes are read whole (they are merged); of those it only mentions (stubs,
-    // most of an edge batch's nodes) just whether they exist and their kind.
-    const described: string[] = [];
-    const mentioned: string[] = [];
-    for (const n of batch.nodes) (n.stub ? mentioned : described).push(n.id);
-    const existingNodes = new Map<string, StoredNode>();
-    const rowids = new Map<string, number>();
-    for (const chunk of chunks(described, LOAD_CHUNK)) {
-      for (const row of s.loadNodes.all(JSON.stringify(chunk)) as RawRow[]) {
-        const node = nodeFromRaw(row);
-        existingNodes.set(node.id, node);
-        rowids.set(node.id, row[NODE_COLUMN_COUNT] as number);
-      }
-    }
-    const storedKinds = new Map<string, NodeKind>();
-    for (const chunk of chunks(mentioned, LOAD_CHUNK)) {
-      for (const row of s.loadKinds.all(JSON.stringify(chunk)) as Array<[string, NodeKind]>) storedKinds.set(row[0], row[1]);
-    }
-    const existingEdges = new Map<string, StoredEdge>();
-    for (const chunk of chunks(edgeKeysOf(batch), LOAD_CHUNK)) {
-      for (const row of s.loadEdges.all(JSON.stringify(chunk)) as RawRow[]) existingEdges.set(row[0] as string, edgeFromRaw(row));
-    }
-    const plan = planWrite(batch, existingNodes, existingEdges, storedKinds);
-
-    // In key order: neighbouring inserts land on the same index pages (fewer pages to write).
-    plan.nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    plan.edges.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const json = sourcesJson();
-    const delta = new TotalsDelta();
-    for (const node of plan.nodes) {
-      const prev = existingNodes.get(node.id);
-      const parts = hashParts(node.hash);
-      const params = nodeParams(node, parts, json);
-      if (prev) {
-        const rowid = rowids.get(node.id)!;
-        s.updateNode.run(...params, rowid);
-        delta.add('nodes', prev.kind, prev.hash, -1);
-        if (prev.name !== node.name) {
-          s.ftsDelete.run(rowid);
-          s.ftsInsert.run(rowid, node.id, node.name);
-        }
-      } else {
-        // Not RETURNING rowid: better-sqlite3 runs INSERT ... RETURNING several times slower.
-        const rowid = s.insertNode.run(params).lastInsertRowid;
-        s.ftsInsert.run(rowid, node.id, node.name);
-      }
-      delta.addParts('nodes', node.kind, parts, 1);
-    }
-    for (const edge of plan.edges) {
-      const prev = existingEdges.size === 0 ? undefined : existingEdges.get(edge.key);
-      const parts = hashParts(edge.hash);
-      s.upsertEdge.run(edgeParams(edge, parts, json));
-      if (prev) delta.add('edges', prev.kind, prev.hash, -1);
-      delta.addParts('edges', edge.kind, parts, 1);
-    }
-    for (const row of delta.rows()) s.addTotals.run(...row);
-    // In the write's own transaction: a reader sees the new version exactly when it sees the new data.
-    if (plan.nodes.length + plan.edges.length > 0) s.bumpVersion.run();
-
-    const summary: WriteSummary = { nodes: plan.summary.nodes, edges: plan.summary.edges, snapshotId: this.currentSnapshotId() };
+    const summary = runWriteSync(batch, this.writeSteps());
     if (dryRun) throw new DryRunRollback(summary);
     return summary;
+  }
+
+  /** The storage steps of the write recipe: load touched, apply, totals + version. */
+  private writeSteps(): SyncWriteSteps<EmbeddedLoaded> {
+    const s = this.s;
+    return {
+      load: (touched) => {
+        // Nodes the batch describes are read whole (they are merged); of those it only mentions (stubs,
+        // most of an edge batch's nodes) just whether they exist and their kind.
+        const loaded: EmbeddedLoaded = { ...emptyLoaded(), rowids: new Map() };
+        for (const chunk of chunks(touched.described, LOAD_CHUNK)) {
+          for (const row of s.loadNodes.all(JSON.stringify(chunk)) as RawRow[]) {
+            const node = nodeFromRaw(row);
+            loaded.nodes.set(node.id, node);
+            loaded.rowids.set(node.id, row[NODE_COLUMN_COUNT] as number);
+          }
+        }
+        for (const chunk of chunks([...touched.mentioned.keys()], LOAD_CHUNK)) {
+          for (const row of s.loadKinds.all(JSON.stringify(chunk)) as Array<[string, NodeKind]>) loaded.storedKinds.set(row[0], row[1]);
+        }
+        for (const chunk of chunks(edgeKeysOf(touched.batch), LOAD_CHUNK)) {
+          for (const row of s.loadEdges.all(JSON.stringify(chunk)) as RawRow[]) loaded.edges.set(row[0] as string, edgeFromRaw(row));
+        }
+        return loaded;
+      },
+      apply: (plan, loaded) => {
+        // In key order: neighbouring inserts land on the same index pages (fewer pages to write).
+        plan.nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        plan.edges.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        const json = sourcesJson();
+        for (const node of plan.nodes) {
+          const prev = loaded.nodes.get(node.id);
+          const params = nodeParams(node, hashParts(node.hash), json);
+          if (prev) {
+            const rowid = loaded.rowids.get(node.id)!;
+            s.updateNode.run(...params, rowid);
+            if (prev.name !== node.name) {
+              s.ftsDelete.run(rowid);
+              s.ftsInsert.run(rowid, node.id, node.name);
+            }
+          } else {
+            // Not RETURNING rowid: better-sqlite3 runs INSERT ... RETURNING several times slower.
+            const rowid = s.insertNode.run(params).lastInsertRowid;
+            s.ftsInsert.run(rowid, node.id, node.name);
+          }
+        }
+        for (const edge of plan.edges) s.upsertEdge.run(edgeParams(edge, hashParts(edge.hash), json));
+      },
+      totals: (plan, loaded, changed) => {
+        const delta = new TotalsDelta();
+        forEachHashChange(plan, loaded, (table, kind, before, after) => {
+          if (before !== undefined) delta.add(table, kind, before, -1);
+          delta.add(table, kind, after, 1);
+        });
+        for (const row of delta.rows()) s.addTotals.run(...row);
+        // In the write's own transaction: a reader sees the new version exactly when it sees the new data.
+        if (changed) s.bumpVersion.run();
+        return this.currentSnapshotId();
+      },
+    };
   }
 
   async getNodes(ids: readonly string[]): Promise<(StoredNode | null)[]> {

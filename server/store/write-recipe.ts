@@ -41,7 +41,8 @@ export interface Loaded {
 /** The storage steps of a synchronous store (every step runs inside its one transaction). */
 export interface SyncWriteSteps<L extends Loaded> {
   load(touched: Touched): L;
-  apply(plan: WritePlan, loaded: L): void;
+  /** Writes the plan's records; calls `advance(n)` after every n records written (for progress). */
+  apply(plan: WritePlan, loaded: L, advance: Advance): void;
   /** Updates the totals and, when `changed`, the graph version; returns the snapshotId after. */
   totals(plan: WritePlan, loaded: L, changed: boolean): string;
 }
@@ -49,12 +50,25 @@ export interface SyncWriteSteps<L extends Loaded> {
 /** The same steps for a store reached through a driver. */
 export interface AsyncWriteSteps<L extends Loaded> {
   load(touched: Touched): Promise<L>;
-  apply(plan: WritePlan, loaded: L): Promise<void>;
+  apply(plan: WritePlan, loaded: L, advance: Advance): Promise<void>;
   totals(plan: WritePlan, loaded: L, changed: boolean): Promise<string>;
 }
 
+/**
+ * Progress of one write, step by step: `done` of `total` records in `step`. Validating and loading
+ * are reported once at their start (done 0); planning counts the completed batch's records, writing
+ * the records it adds or changes.
+ */
+export type WriteProgress = (step: WriteStep, done: number, total: number) => void;
+export type WriteStep = 'validating' | 'loading' | 'planning' | 'writing';
+
+/** Records planned between two progress reports (planning in slices gives the same plan). */
+const PLAN_SLICE = 32_768;
+export type Advance = (records: number) => void;
+
 /** Step 1, outside any transaction: bad input never reaches a store. */
-export function completeForWrite(batch: GraphBatch): GraphBatch {
+export function completeForWrite(batch: GraphBatch, progress?: WriteProgress): GraphBatch {
+  progress?.('validating', 0, batch.nodes.length + batch.edges.length);
   return completeBatch(batch);
 }
 
@@ -73,23 +87,28 @@ export function emptyLoaded(): Loaded {
 }
 
 /** Steps 2–5 for a synchronous store, inside the caller's transaction. `batch` is completed. */
-export function runWriteSync<L extends Loaded>(batch: GraphBatch, steps: SyncWriteSteps<L>): WriteSummary {
+export function runWriteSync<L extends Loaded>(batch: GraphBatch, steps: SyncWriteSteps<L>, progress?: WriteProgress): WriteSummary {
+  progress?.('loading', 0, batch.nodes.length + batch.edges.length);
   const loaded = steps.load(touchedBy(batch));
-  const plan = planWrite(batch, loaded.nodes, loaded.edges, loaded.storedKinds);
-  steps.apply(plan, loaded);
+  const plan = planInSlices(batch, loaded, progress);
+  const counter = writeCounter(plan, progress);
+  steps.apply(plan, loaded, counter.advance);
   const snapshotId = steps.totals(plan, loaded, changes(plan));
+  counter.finished();
   return { nodes: plan.summary.nodes, edges: plan.summary.edges, snapshotId };
 }
 
 /** Steps 2–5 for an asynchronous store, inside the caller's transaction. `batch` is completed. */
 export async function runWriteAsync<L extends Loaded>(
   batch: GraphBatch,
-  steps: AsyncWriteSteps<L>,
-): Promise<WriteSummary> {
+  steps: AsyncWriteSteps<L>, progress?: WriteProgress): Promise<WriteSummary> {
+  progress?.('loading', 0, batch.nodes.length + batch.edges.length);
   const loaded = await steps.load(touchedBy(batch));
-  const plan = planWrite(batch, loaded.nodes, loaded.edges, loaded.storedKinds);
-  await steps.apply(plan, loaded);
+  const plan = planInSlices(batch, loaded, progress);
+  const counter = writeCounter(plan, progress);
+  await steps.apply(plan, loaded, counter.advance);
   const snapshotId = await steps.totals(plan, loaded, changes(plan));
+  counter.finished();
   return { nodes: plan.summary.nodes, edges: plan.summary.edges, snapshotId };
 }
 
@@ -110,4 +129,61 @@ export function forEachHashChange(
   for (const n of plan.nodes) fn('nodes', n.kind, loaded.nodes.get(n.id)?.hash, n.hash);
   const edges = loaded.edges;
   for (const e of plan.edges) fn('edges', e.kind, edges.size === 0 ? undefined : edges.get(e.key)?.hash, e.hash);
+}
+
+/**
+ * planWrite over slices of the batch, reporting after each: nodes and edges are planned
+ * independently of one another, so the slices' plans together are the batch's plan.
+ */
+function planInSlices(batch: GraphBatch, loaded: Loaded, progress: WriteProgress | undefined): WritePlan {
+  const total = batch.nodes.length + batch.edges.length;
+  if (progress === undefined || total <= PLAN_SLICE) {
+    progress?.('planning', 0, total);
+    const plan = planWrite(batch, loaded.nodes, loaded.edges, loaded.storedKinds);
+    progress?.('planning', total, total);
+    return plan;
+  }
+  const plan: WritePlan = {
+    nodes: [],
+    edges: [],
+    summary: { nodes: { added: 0, updated: 0, unchanged: 0 }, edges: { added: 0, updated: 0, unchanged: 0 } },
+  };
+  const add = (part: WritePlan) => {
+    for (const n of part.nodes) plan.nodes.push(n);
+    for (const e of part.edges) plan.edges.push(e);
+    for (const t of ['nodes', 'edges'] as const) {
+      plan.summary[t].added += part.summary[t].added;
+      plan.summary[t].updated += part.summary[t].updated;
+      plan.summary[t].unchanged += part.summary[t].unchanged;
+    }
+  };
+  let done = 0;
+  progress('planning', 0, total);
+  for (let i = 0; i < batch.nodes.length; i += PLAN_SLICE) {
+    const nodes = batch.nodes.slice(i, i + PLAN_SLICE);
+    add(planWrite({ input: batch.input, nodes, edges: [] }, loaded.nodes, loaded.edges, loaded.storedKinds));
+    progress('planning', (done += nodes.length), total);
+  }
+  for (let i = 0; i < batch.edges.length; i += PLAN_SLICE) {
+    const edges = batch.edges.slice(i, i + PLAN_SLICE);
+    add(planWrite({ input: batch.input, nodes: [], edges }, loaded.nodes, loaded.edges, loaded.storedKinds));
+    progress('planning', (done += edges.length), total);
+  }
+  return plan;
+}
+
+/** Counts the plan's records as they are written, for `progress`. */
+function writeCounter(plan: WritePlan, progress: WriteProgress | undefined) {
+  const total = plan.nodes.length + plan.edges.length;
+  let done = 0;
+  progress?.('writing', 0, total);
+  return {
+    advance: ((records: number) => {
+      done = Math.min(done + records, total);
+      progress?.('writing', done, total);
+    }) as Advance,
+    finished() {
+      if (done < total) progress?.('writing', total, total);
+    },
+  };
 }

@@ -20,7 +20,7 @@ import { snapshotIdFrom } from '../../model/snapshot.js';
 import type { StoredEdge, StoredNode } from '../../model/stored-record.js';
 import { edgeKeysOf } from '../../model/write-plan.js';
 import type { GraphBatch, GraphStats, Source, WriteSummary } from '../../model/types.js';
-import type { GraphStore } from '../graph-store.js';
+import type { GraphStore, WriteOptions } from '../graph-store.js';
 import type { ProjectionSink, ProjectionState } from '../projection-source.js';
 import { completeForWrite, emptyLoaded, forEachHashChange, runWriteSync, type Loaded, type SyncWriteSteps } from '../write-recipe.js';
 import { ftsQuery } from './fts-query.js';
@@ -45,6 +45,8 @@ import { DB_FILE, PRAGMAS, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 const BUSY_TIMEOUT_MS = 15_000;
 /** Ids per lookup statement while loading what a write touches. */
 const LOAD_CHUNK = 10_000;
+/** Records written between two progress reports. */
+const PROGRESS_EVERY = 8192;
 type Stmt = Database.Statement<unknown[], unknown>;
 
 /** What the load step found, with the rowids of the stored nodes (updates address them by rowid). */
@@ -63,7 +65,7 @@ export class EmbeddedStore implements GraphStore {
   readonly dir: string;
   private db: Database.Database;
   private statements: ReturnType<typeof prepareStatements> | null = null;
-  private writeTx: Database.Transaction<(batch: GraphBatch, dryRun: boolean) => WriteSummary> | null = null;
+  private writeTx: Database.Transaction<(batch: GraphBatch, opts: WriteOptions) => WriteSummary> | null = null;
   /** Where the propagation projection of this store is kept between processes (server/projection/). */
   readonly projectionPath: string;
 
@@ -123,7 +125,7 @@ export class EmbeddedStore implements GraphStore {
         }
       }).immediate();
       this.statements = prepareStatements(db);
-      this.writeTx = db.transaction((batch: GraphBatch, dryRun: boolean) => this.applyWrite(batch, dryRun));
+      this.writeTx = db.transaction((batch: GraphBatch, opts: WriteOptions) => this.applyWrite(batch, opts));
     });
   }
 
@@ -135,14 +137,14 @@ export class EmbeddedStore implements GraphStore {
     this.guard(() => this.db.prepare('SELECT 1').get());
   }
 
-  async write(batch: GraphBatch, opts: { dryRun?: boolean } = {}): Promise<WriteSummary> {
+  async write(batch: GraphBatch, opts: WriteOptions = {}): Promise<WriteSummary> {
     // Validation first: bad input never reaches the database.
-    const completed = completeForWrite(batch);
+    const completed = completeForWrite(batch, opts.onProgress);
     return this.guard(() => {
       const tx = this.writeTx;
       if (!tx) throw notInitialized(this.dir);
       try {
-        return tx.immediate(completed, opts.dryRun === true);
+        return tx.immediate(completed, opts);
       } catch (err) {
         if (err instanceof DryRunRollback) return err.summary;
         throw err;
@@ -154,9 +156,9 @@ export class EmbeddedStore implements GraphStore {
    * The body of the write transaction: the shared write recipe (store/write-recipe.ts) with this
    * store's storage steps.
    */
-  private applyWrite(batch: GraphBatch, dryRun: boolean): WriteSummary {
-    const summary = runWriteSync(batch, this.writeSteps());
-    if (dryRun) throw new DryRunRollback(summary);
+  private applyWrite(batch: GraphBatch, opts: WriteOptions): WriteSummary {
+    const summary = runWriteSync(batch, this.writeSteps(), opts.onProgress);
+    if (opts.dryRun === true) throw new DryRunRollback(summary);
     return summary;
   }
 
@@ -183,12 +185,20 @@ export class EmbeddedStore implements GraphStore {
         }
         return loaded;
       },
-      apply: (plan, loaded) => {
+      apply: (plan, loaded, advance) => {
         // In key order: neighbouring inserts land on the same index pages (fewer pages to write).
         plan.nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         plan.edges.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
         const json = sourcesJson();
+        let written = 0;
+        const tick = () => {
+          if (++written === PROGRESS_EVERY) {
+            advance(written);
+            written = 0;
+          }
+        };
         for (const node of plan.nodes) {
+          tick();
           const prev = loaded.nodes.get(node.id);
           const params = nodeParams(node, hashParts(node.hash), json);
           if (prev) {
@@ -204,7 +214,11 @@ export class EmbeddedStore implements GraphStore {
             s.ftsInsert.run(rowid, node.id, node.name);
           }
         }
-        for (const edge of plan.edges) s.upsertEdge.run(edgeParams(edge, hashParts(edge.hash), json));
+        for (const edge of plan.edges) {
+          tick();
+          s.upsertEdge.run(edgeParams(edge, hashParts(edge.hash), json));
+        }
+        advance(written);
       },
       totals: (plan, loaded, changed) => {
         const delta = new TotalsDelta();

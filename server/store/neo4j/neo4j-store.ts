@@ -19,7 +19,7 @@ import { hashParts } from '../../model/canonical-json.js';
 import { snapshotIdFrom } from '../../model/snapshot.js';
 import { edgeKey, type StoredEdge, type StoredNode } from '../../model/stored-record.js';
 import type { GraphBatch, GraphStats, Source, WriteSummary } from '../../model/types.js';
-import type { GraphStore } from '../graph-store.js';
+import type { GraphStore, WriteOptions } from '../graph-store.js';
 import type { ProjectionSink, ProjectionState } from '../projection-source.js';
 import type { Neo4jSettings } from '../open-store.js';
 import { completeForWrite, emptyLoaded, forEachHashChange, runWriteAsync, type AsyncWriteSteps, type Loaded } from '../write-recipe.js';
@@ -92,15 +92,15 @@ export class Neo4jStore implements GraphStore {
    * steps: load touched (pipelined reads), apply (CREATE what the plan knows is new, update the rest
    * by element id), totals + version (the Meta node, last).
    */
-  async write(batch: GraphBatch, opts: { dryRun?: boolean } = {}): Promise<WriteSummary> {
-    const complete = completeForWrite(batch);
+  async write(batch: GraphBatch, opts: WriteOptions = {}): Promise<WriteSummary> {
+    const complete = completeForWrite(batch, opts.onProgress);
     return this.db.write(
       'write',
       async (tx) => {
         // The lock comes first: from here on no other writer changes what we read.
         const [lock] = await tx.run(this.st('lockGraph'));
         const totals = (await this.cachedTotals(tx, lock)) ?? (await this.recount(tx));
-        return runWriteAsync(complete, this.writeSteps(tx, totals));
+        return runWriteAsync(complete, this.writeSteps(tx, totals), opts.onProgress);
       },
       { rollback: opts.dryRun === true, metadata: { input: batch.input.slice(0, 200) } },
     );
@@ -152,22 +152,22 @@ export class Neo4jStore implements GraphStore {
         }
         return loaded;
       },
-      apply: async (plan, loaded) => {
+      apply: async (plan, loaded, advance) => {
         // Nodes before edges (an edge's endpoints must exist): the server runs them in this order.
         const writes: Promise<unknown>[] = [];
         const [newNodes, changedNodes] = partition(plan.nodes, (n) => !loaded.nodeRefs.has(n.id));
         for (const [kind, nodes] of groupByKind(newNodes, NODE_KINDS)) {
-          for (const part of chunks(nodes, WRITE_CHUNK)) writes.push(tx.run(this.st('createNodes', { NodeKind: kind }), { kind, ...nodeColumns(part) }));
+          for (const part of chunks(nodes, WRITE_CHUNK)) writes.push(tx.run(this.st('createNodes', { NodeKind: kind }), { kind, ...nodeColumns(part) }).then(() => advance(part.length)));
         }
         for (const part of chunks(changedNodes, WRITE_CHUNK)) {
-          writes.push(tx.run(this.st('updateNodes'), { ref: part.map((n) => loaded.nodeRefs.get(n.id)), ...nodeColumns(part) }));
+          writes.push(tx.run(this.st('updateNodes'), { ref: part.map((n) => loaded.nodeRefs.get(n.id)), ...nodeColumns(part) }).then(() => advance(part.length)));
         }
         const [newEdges, changedEdges] = partition(plan.edges, (e) => !loaded.edgeRefs.has(e.key));
         for (const [kind, edges] of groupByKind(newEdges, EDGE_KINDS)) {
-          for (const part of chunks(edges, WRITE_CHUNK)) writes.push(tx.run(this.st('createEdges', { EdgeKind: kind }), { ...edgeEnds(part), ...edgeColumns(part) }));
+          for (const part of chunks(edges, WRITE_CHUNK)) writes.push(tx.run(this.st('createEdges', { EdgeKind: kind }), { ...edgeEnds(part), ...edgeColumns(part) }).then(() => advance(part.length)));
         }
         for (const part of chunks(changedEdges, WRITE_CHUNK)) {
-          writes.push(tx.run(this.st('updateEdges'), { ref: part.map((e) => loaded.edgeRefs.get(e.key)), ...edgeColumns(part) }));
+          writes.push(tx.run(this.st('updateEdges'), { ref: part.map((e) => loaded.edgeRefs.get(e.key)), ...edgeColumns(part) }).then(() => advance(part.length)));
         }
         await Promise.all(writes);
       },

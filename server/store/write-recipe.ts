@@ -60,7 +60,8 @@ export interface AsyncWriteSteps<L extends Loaded> {
  * the records it adds or changes.
  */
 export type WriteProgress = (step: WriteStep, done: number, total: number) => void;
-export type WriteStep = 'validating' | 'loading' | 'planning' | 'writing';
+/** Steps in order; a bulk path adds `indexing` (indexes after the rows) and `committing` (the swap). */
+export type WriteStep = 'validating' | 'loading' | 'planning' | 'writing' | 'indexing' | 'committing';
 
 /** Records planned between two progress reports (planning in slices gives the same plan). */
 const PLAN_SLICE = 32_768;

@@ -23,6 +23,7 @@ import type { GraphBatch, GraphStats, Source, WriteSummary } from '../../model/t
 import type { GraphStore, WriteOptions } from '../graph-store.js';
 import type { ProjectionSink, ProjectionState } from '../projection-source.js';
 import { completeForWrite, emptyLoaded, forEachHashChange, runWriteSync, type Loaded, type SyncWriteSteps } from '../write-recipe.js';
+import { createBulkFile, removeStaleBulkFiles, wantsBulk, type BulkFile } from './bulk-file.js';
 import { ftsQuery } from './fts-query.js';
 import { PROJECTION_FILE, edgeSourcesOf, graphVersionOf, readProjection } from './projection-scan.js';
 import {
@@ -64,7 +65,7 @@ export class EmbeddedStore implements GraphStore {
   /** The absolute data folder. */
   readonly dir: string;
   private db: Database.Database;
-  private statements: ReturnType<typeof prepareStatements> | null = null;
+  private statements: Statements | null = null;
   private writeTx: Database.Transaction<(batch: GraphBatch, opts: WriteOptions) => WriteSummary> | null = null;
   /** Where the propagation projection of this store is kept between processes (server/projection/). */
   readonly projectionPath: string;
@@ -125,6 +126,7 @@ export class EmbeddedStore implements GraphStore {
         }
       }).immediate();
       this.statements = prepareStatements(db);
+      removeStaleBulkFiles(this.dir);
       this.writeTx = db.transaction((batch: GraphBatch, opts: WriteOptions) => this.applyWrite(batch, opts));
     });
   }
@@ -140,6 +142,9 @@ export class EmbeddedStore implements GraphStore {
   async write(batch: GraphBatch, opts: WriteOptions = {}): Promise<WriteSummary> {
     // Validation first: bad input never reaches the database.
     const completed = completeForWrite(batch, opts.onProgress);
+    if (opts.dryRun !== true && wantsBulk(completed.nodes.length + completed.edges.length, this.guard(() => this.storedRecords()))) {
+      return this.bulkWrite(completed, opts);
+    }
     return this.guard(() => {
       const tx = this.writeTx;
       if (!tx) throw notInitialized(this.dir);
@@ -153,6 +158,50 @@ export class EmbeddedStore implements GraphStore {
   }
 
   /**
+   * The bulk path (bulk-file.ts): the same recipe, loading from graph.db and writing into a new file
+   * that holds graph.db's rows plus the batch, indexed after the rows and then copied into graph.db
+   * in one transaction. graph.db's write lock is held while the file is built, so no other writer
+   * commits in between (but for the instant between releasing it and the copy taking it again).
+   */
+  private async bulkWrite(batch: GraphBatch, opts: WriteOptions): Promise<WriteSummary> {
+    const live = join(this.dir, DB_FILE);
+    const progress = opts.onProgress;
+    const records = batch.nodes.length + batch.edges.length;
+    let file: BulkFile | undefined;
+    let summary: WriteSummary;
+    try {
+      summary = this.guard(() => {
+        this.db.exec('BEGIN IMMEDIATE');
+        try {
+          file = createBulkFile(this.dir, live);
+          const into = prepareStatements(file.db);
+          file.db.exec('BEGIN');
+          const result = runWriteSync(batch, this.writeSteps(into, false), progress);
+          file.db.exec('COMMIT');
+          progress?.('indexing', 0, records);
+          file.index();
+          return result;
+        } finally {
+          this.db.exec('ROLLBACK');
+        }
+      });
+      progress?.('committing', 0, records);
+      await file!.copyInto(live);
+    } catch (err) {
+      file?.discard();
+      throw mapError(this.dir, err);
+    }
+    // The copy sits in the WAL: move it into graph.db now rather than at some later small write.
+    this.guard(() => this.db.pragma('wal_checkpoint(TRUNCATE)'));
+    return summary;
+  }
+
+  /** Records stored now (from the maintained totals). */
+  private storedRecords(): number {
+    return (this.s.kindCounts.all() as Array<{ n: number }>).reduce((sum, r) => sum + r.n, 0);
+  }
+
+  /**
    * The body of the write transaction: the shared write recipe (store/write-recipe.ts) with this
    * store's storage steps.
    */
@@ -162,8 +211,12 @@ export class EmbeddedStore implements GraphStore {
     return summary;
   }
 
-  /** The storage steps of the write recipe: load touched, apply, totals + version. */
-  private writeSteps(): SyncWriteSteps<EmbeddedLoaded> {
+  /**
+   * The storage steps of the write recipe: load touched (from this database), apply and totals +
+   * version (into `into`: this database, or the bulk path's new file, whose search index is built
+   * after the rows, so `fts` is false there).
+   */
+  private writeSteps(into: Statements = this.s, fts = true): SyncWriteSteps<EmbeddedLoaded> {
     const s = this.s;
     return {
       load: (touched) => {
@@ -186,6 +239,7 @@ export class EmbeddedStore implements GraphStore {
         return loaded;
       },
       apply: (plan, loaded, advance) => {
+        const s = into;
         // In key order: neighbouring inserts land on the same index pages (fewer pages to write).
         plan.nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         plan.edges.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -204,14 +258,14 @@ export class EmbeddedStore implements GraphStore {
           if (prev) {
             const rowid = loaded.rowids.get(node.id)!;
             s.updateNode.run(...params, rowid);
-            if (prev.name !== node.name) {
+            if (fts && prev.name !== node.name) {
               s.ftsDelete.run(rowid);
               s.ftsInsert.run(rowid, node.id, node.name);
             }
           } else {
             // Not RETURNING rowid: better-sqlite3 runs INSERT ... RETURNING several times slower.
             const rowid = s.insertNode.run(params).lastInsertRowid;
-            s.ftsInsert.run(rowid, node.id, node.name);
+            if (fts) s.ftsInsert.run(rowid, node.id, node.name);
           }
         }
         for (const edge of plan.edges) {
@@ -221,6 +275,7 @@ export class EmbeddedStore implements GraphStore {
         advance(written);
       },
       totals: (plan, loaded, changed) => {
+        const s = into;
         const delta = new TotalsDelta();
         forEachHashChange(plan, loaded, (table, kind, before, after) => {
           if (before !== undefined) delta.add(table, kind, before, -1);
@@ -229,7 +284,7 @@ export class EmbeddedStore implements GraphStore {
         for (const row of delta.rows()) s.addTotals.run(...row);
         // In the write's own transaction: a reader sees the new version exactly when it sees the new data.
         if (changed) s.bumpVersion.run();
-        return this.currentSnapshotId();
+        return snapshotOf(into);
       },
     };
   }
@@ -350,13 +405,7 @@ export class EmbeddedStore implements GraphStore {
 
   /** The snapshotId from the maintained totals: count and four hash-slice sums per record type. */
   private currentSnapshotId(): string {
-    const sums = { nodes: [0n, 0n, 0n, 0n, 0n], edges: [0n, 0n, 0n, 0n, 0n] };
-    for (const r of this.s.totals.all() as Array<{ tbl: 'nodes' | 'edges'; n: bigint; s1: bigint; s2: bigint; s3: bigint; s4: bigint }>) {
-      const t = sums[r.tbl];
-      [r.n, r.s1, r.s2, r.s3, r.s4].forEach((v, i) => (t[i]! += v));
-    }
-    const part = (t: bigint[]) => ({ count: Number(t[0]!), sums: t.slice(1) });
-    return snapshotIdFrom(part(sums.nodes), part(sums.edges));
+    return snapshotOf(this.s);
   }
 
   private nodeMap(ids: readonly string[]): Map<string, StoredNode> {
@@ -372,7 +421,7 @@ export class EmbeddedStore implements GraphStore {
     return this.db.inTransaction ? fn() : this.db.transaction(fn).deferred();
   }
 
-  private get s(): ReturnType<typeof prepareStatements> {
+  private get s(): Statements {
     if (!this.statements) throw notInitialized(this.dir);
     return this.statements;
   }
@@ -388,7 +437,20 @@ export class EmbeddedStore implements GraphStore {
   }
 }
 
-function prepareStatements(db: Database.Database) {
+/** The snapshotId from the maintained totals of a database: count and four hash-slice sums per record type. */
+function snapshotOf(s: Statements): string {
+  const sums = { nodes: [0n, 0n, 0n, 0n, 0n], edges: [0n, 0n, 0n, 0n, 0n] };
+  for (const r of s.totals.all() as Array<{ tbl: 'nodes' | 'edges'; n: bigint; s1: bigint; s2: bigint; s3: bigint; s4: bigint }>) {
+    const t = sums[r.tbl];
+    [r.n, r.s1, r.s2, r.s3, r.s4].forEach((v, i) => (t[i]! += v));
+  }
+  const part = (t: bigint[]) => ({ count: Number(t[0]!), sums: t.slice(1) });
+  return snapshotIdFrom(part(sums.nodes), part(sums.edges));
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+export function prepareStatements(db: Database.Database) {
   const p = (sql: string): Stmt => db.prepare(sql);
   /** Reads rows as arrays of NODE_COLUMNS / EDGE_COLUMNS values (rows.ts). */
   const raw = (sql: string): Stmt => db.prepare(sql).raw(true);

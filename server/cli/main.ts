@@ -11,6 +11,7 @@ import { registerCompromise } from './commands/compromise.js';
 import { registerServe } from './commands/serve.js';
 import { registerExport } from './commands/export.js';
 import { registerVerify } from './commands/verify.js';
+import { registerLoad } from './commands/load.js';
 
 export const VERSION = '0.1.0';
 
@@ -58,6 +59,7 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
   registerServe(program, ctx);
   registerExport(program, ctx);
   registerVerify(program, ctx);
+  registerLoad(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

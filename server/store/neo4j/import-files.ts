@@ -129,6 +129,8 @@ export function importArgs(files: ImportFiles, database: string): string[] {
     // A name may hold a line break; quoted fields may then span lines.
     '--multiline-fields=true',
     '--overwrite-destination=true',
+    // Beside the files, not in whatever folder the command runs from.
+    `--report-file=${join(files.dir, 'import.report')}`,
   ];
 }
 

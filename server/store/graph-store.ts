@@ -7,6 +7,7 @@ import type { EdgeKind, NodeKind } from '../model/kinds.js';
 import type { StoredEdge, StoredNode } from '../model/record.js';
 import type { GraphBatch, GraphStats, Source, WriteSummary } from '../model/types.js';
 import type { ProjectionSink, ProjectionState } from './projection-source.js';
+import type { StoreSettings } from './open-store.js';
 import type { WriteProgress } from './write-recipe.js';
 
 export interface WriteOptions {
@@ -60,6 +61,11 @@ export interface GraphStore {
   readProjection(sink: ProjectionSink): Promise<ProjectionState>;
   /** The sources of edges by the refs readProjection gave them, parallel to `refs`; null when gone. */
   edgeSources(refs: readonly number[]): Promise<Array<readonly Source[] | null>>;
+  /**
+   * How to open another connection to this same store (a worker thread's ingest), when the store
+   * can be reached from elsewhere; wrappers may make it async.
+   */
+  connection?(): StoreSettings | undefined | Promise<StoreSettings | undefined>;
   /** Where the projection may be kept between processes (a file path), when the store has a place for it. */
   readonly projectionPath?: string;
   /** Every node marked compromised, ordered by id. */

@@ -21,6 +21,7 @@ import type { StoredEdge, StoredNode } from '../../model/stored-record.js';
 import { edgeKeysOf } from '../../model/write-plan.js';
 import type { GraphBatch, GraphStats, Source, WriteSummary } from '../../model/types.js';
 import type { GraphStore, WriteOptions } from '../graph-store.js';
+import type { StoreSettings } from '../open-store.js';
 import type { ProjectionSink, ProjectionState } from '../projection-source.js';
 import { completeForWrite, emptyLoaded, forEachHashChange, runWriteSync, type Loaded, type SyncWriteSteps } from '../write-recipe.js';
 import { createBulkFile, removeStaleBulkFiles, wantsBulk, type BulkFile } from './bulk-file.js';
@@ -133,6 +134,10 @@ export class EmbeddedStore implements GraphStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  connection(): StoreSettings {
+    return { backend: 'embedded', dataDir: this.dir };
   }
 
   async ping(): Promise<void> {

@@ -21,7 +21,7 @@ import { edgeKey, type StoredEdge, type StoredNode } from '../../model/stored-re
 import type { GraphBatch, GraphStats, Source, WriteSummary } from '../../model/types.js';
 import type { GraphStore, WriteOptions } from '../graph-store.js';
 import type { ProjectionSink, ProjectionState } from '../projection-source.js';
-import type { Neo4jSettings } from '../open-store.js';
+import type { Neo4jSettings, StoreSettings } from '../open-store.js';
 import { completeForWrite, emptyLoaded, forEachHashChange, runWriteAsync, type AsyncWriteSteps, type Loaded } from '../write-recipe.js';
 import { cypherCatalog, type CypherCatalog, type Hops, type Statement, type Vars } from './cypher-loader.js';
 import { Executor, isTimeout, type ExecutorOptions, type Row, type Tx } from './executor.js';
@@ -56,7 +56,11 @@ export class Neo4jStore implements GraphStore {
   private readonly db: Executor;
   private readonly cypher: CypherCatalog;
 
+  private readonly settings: Neo4jSettings;
+
   constructor(settings: Neo4jStoreOptions) {
+    const { uri, user, password, database } = settings;
+    this.settings = { uri, user, password, ...(database !== undefined && { database }) };
     this.cypher = cypherCatalog();
     this.db = new Executor(settings);
   }
@@ -81,6 +85,10 @@ export class Neo4jStore implements GraphStore {
 
   async close(): Promise<void> {
     await this.db.close();
+  }
+
+  connection(): StoreSettings {
+    return { backend: 'neo4j', neo4j: { ...this.settings } };
   }
 
   async ping(): Promise<void> {

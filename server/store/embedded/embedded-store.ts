@@ -5,6 +5,8 @@
  * Durability: every `write()` is one IMMEDIATE transaction, so a process killed at any instant leaves
  * either the graph before the write or the graph after it; a commit is fsynced before `write()`
  * returns. Other processes may read while one writes (WAL); a second writer waits for the lock.
+ * A write much larger than the store takes the bulk path (bulk-file.ts): a new file built beside
+ * graph.db, copied into it in one transaction, with the same guarantees.
  *
  * Every method runs synchronously inside its promise: better-sqlite3 is synchronous and the work is
  * local disk I/O. Methods issuing more than one statement run them in one read transaction so they
@@ -177,6 +179,7 @@ export class EmbeddedStore implements GraphStore {
     try {
       summary = this.guard(() => {
         this.db.exec('BEGIN IMMEDIATE');
+        // Only a lock: nothing is written through this transaction, so it is rolled back.
         try {
           file = createBulkFile(this.dir, live);
           const into = prepareStatements(file.db);

@@ -146,14 +146,17 @@ export async function runScaleBench(opts: { size?: SizeName; paths?: ScalePath[]
   if (paths.includes('embedded-batches')) {
     const r = await ingest('embedded', 100_000);
     row('embedded, 100k-record writes', r.records, r.seconds);
+    log(`[${size}] snapshot ${r.snapshotId}`);
   }
   if (paths.includes('embedded-one-write')) {
     const r = await ingest('embedded', null);
     row('embedded, one write (bulk path)', r.records, r.seconds);
+    log(`[${size}] snapshot ${r.snapshotId}`);
   }
   if (paths.includes('neo4j-online')) {
     const r = await ingest('neo4j', 20_000);
     row('neo4j online, 20k-record writes', r.records, r.seconds);
+    log(`[${size}] snapshot ${r.snapshotId}`);
   }
   if (paths.includes('neo4j-bulk-import')) {
     const dir = mkdtempSync(join(tmpdir(), 'blast-scale-import-'));

@@ -152,7 +152,17 @@ async function reopenAndCheck(dir: string) {
 }
 
 describe('EmbeddedStore crash safety (kill -9)', () => {
-  beforeAll(() => buildStore(), 180_000);
+  beforeAll(() => {
+    buildStore();
+    // These cover the transactional path: the child's write (~130,000 records into a 4,000-record
+    // store) would otherwise take the bulk path, covered below.
+    const saved = process.env.BLAST_BULK_MIN_RECORDS;
+    process.env.BLAST_BULK_MIN_RECORDS = '1000000000';
+    return () => {
+      if (saved === undefined) delete process.env.BLAST_BULK_MIN_RECORDS;
+      else process.env.BLAST_BULK_MIN_RECORDS = saved;
+    };
+  }, 180_000);
 
   it('a writer killed inside its write transaction leaves the previous graph', { timeout: 300_000 }, async () => {
     const { dir, stats: before } = await consistentStore();

@@ -12,6 +12,7 @@ import { registerServe } from './commands/serve.js';
 import { registerExport } from './commands/export.js';
 import { registerVerify } from './commands/verify.js';
 import { registerUnchecked } from './commands/unchecked.js';
+import { registerLoad } from './commands/load.js';
 
 export const VERSION = '0.1.0';
 
@@ -60,6 +61,7 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
   registerExport(program, ctx);
   registerVerify(program, ctx);
   registerUnchecked(program, ctx);
+  registerLoad(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -8,6 +8,13 @@ import type { StoredEdge, StoredNode } from '../model/record.js';
 import type { GraphBatch, GraphStats, Source, WriteSummary } from '../model/types.js';
 import type { StoreSettings } from './open-store.js';
 import type { ProjectionSink, ProjectionState } from './projection-source.js';
+import type { WriteProgress } from './write-recipe.js';
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  /** Called as the write goes: the step and `done` of `total` records (synchronously, often). */
+  onProgress?: WriteProgress;
+}
 
 export type StoreBackend = 'embedded' | 'neo4j';
 
@@ -23,9 +30,9 @@ export interface GraphStore {
   /**
    * Upserts one batch atomically: completes and validates it (model/record.ts completeBatch), merges
    * with what is stored (planWrite) and writes all of it or nothing. Idempotent. With `dryRun`, does
-   * everything but commit.
+   * everything but commit. `onProgress` hears each step and how far it is (write-recipe.ts).
    */
-  write(batch: GraphBatch, opts?: { dryRun?: boolean }): Promise<WriteSummary>;
+  write(batch: GraphBatch, opts?: WriteOptions): Promise<WriteSummary>;
 
   /** Nodes by id, in the order asked, null where absent. */
   getNodes(ids: readonly string[]): Promise<(StoredNode | null)[]>;
@@ -56,7 +63,10 @@ export interface GraphStore {
   edgeSources(refs: readonly number[]): Promise<Array<readonly Source[] | null>>;
   /** Where the projection may be kept between processes (a file path), when the store has a place for it. */
   readonly projectionPath?: string;
-  /** Settings that open this same store from another thread (the engine pool's workers), when it can be. */
+  /**
+   * Settings that open this same store from another thread (the engine pool's workers, the server's
+   * ingest worker), when it can be.
+   */
   readonly openSettings?: StoreSettings;
   /** Every node marked compromised, ordered by id. */
   compromisedNodes(): Promise<StoredNode[]>;

@@ -164,7 +164,17 @@ async function reopenAndCheck(dir: string) {
 }
 
 describe('EmbeddedStore crash safety (kill -9)', () => {
-  beforeAll(() => buildStore(), 180_000);
+  beforeAll(() => {
+    buildStore();
+    // These cover the transactional path: the child's write (~130,000 records into a 4,000-record
+    // store) would otherwise take the bulk path, covered below.
+    const saved = process.env.BLAST_BULK_MIN_RECORDS;
+    process.env.BLAST_BULK_MIN_RECORDS = '1000000000';
+    return () => {
+      if (saved === undefined) delete process.env.BLAST_BULK_MIN_RECORDS;
+      else process.env.BLAST_BULK_MIN_RECORDS = saved;
+    };
+  }, 180_000);
 
   it('a writer killed inside its write transaction leaves the previous graph', { timeout: 300_000 }, async () => {
     const { dir, stats: before } = await consistentStore();
@@ -226,5 +236,114 @@ describe('EmbeddedStore crash safety (kill -9)', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+/**
+ * The bulk path (store/embedded/bulk-file.ts): a write much larger than the store builds a new file
+ * and copies it into graph.db in one transaction. Killed while it builds or while it copies, the
+ * store holds the previous graph (or, past the commit, the whole write); the same input gives the
+ * same snapshotId as the transactional path, and the graph version moves to a new epoch.
+ */
+describe('EmbeddedStore bulk path crash safety (kill -9)', () => {
+  const bulkFiles = (dir: string) => readdirSync(dir).filter((f) => f.startsWith(`${DB_FILE}.bulk-`));
+  let savedMin: string | undefined;
+  beforeAll(() => {
+    buildStore();
+    savedMin = process.env.BLAST_BULK_MIN_RECORDS;
+    // The child inherits this: its 50,000-version write (~130,000 records) takes the bulk path.
+    process.env.BLAST_BULK_MIN_RECORDS = '10000';
+    return () => {
+      if (savedMin === undefined) delete process.env.BLAST_BULK_MIN_RECORDS;
+      else process.env.BLAST_BULK_MIN_RECORDS = savedMin;
+    };
+  }, 180_000);
+
+  it('a bulk writer killed while it builds its new file leaves the previous graph, and the next open removes the file', { timeout: 300_000 }, async () => {
+    const { dir, stats: before } = await consistentStore();
+    const writer = await startWriter(dir, BIG_WRITE);
+    const deadline = Date.now() + 120_000;
+    // Into the build: the new file exists and has grown past its first rows.
+    const size = () => bulkFiles(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+    while (size() < 1024 * 1024) {
+      if (writer.child.exitCode !== null || writer.output().includes('committed') || Date.now() > deadline) {
+        throw new Error(`never saw the bulk file grow: ${writer.output()} ${writer.errors()}`);
+      }
+      await sleep(2);
+    }
+    writer.child.kill('SIGKILL');
+    await writer.exited;
+    expect(writer.output()).not.toContain('committed');
+    expect(bulkFiles(dir).length).toBe(1);
+
+    const after = await reopenAndCheck(dir);
+    expect(after).toEqual(before);
+    expect(bulkFiles(dir)).toEqual([]);
+  });
+
+  it('a bulk writer killed while it copies into graph.db leaves all or nothing', { timeout: 300_000 }, async () => {
+    const { dir, stats: before } = await consistentStore();
+    const writer = await startWriter(dir, BIG_WRITE);
+    const wal = join(dir, `${DB_FILE}-wal`);
+    const walSize = () => (existsSync(wal) ? statSync(wal).size : 0);
+    const start = walSize();
+    const deadline = Date.now() + 180_000;
+    // The copy writes the new pages into graph.db's WAL: kill once 1 MiB of them is there.
+    while (walSize() < start + 1024 * 1024 && Date.now() < deadline && writer.child.exitCode === null) await sleep(1);
+    expect(walSize()).toBeGreaterThanOrEqual(start + 1024 * 1024);
+    writer.child.kill('SIGKILL');
+    await writer.exited;
+
+    const after = await reopenAndCheck(dir);
+    const full = whole(before, BIG_WRITE);
+    const state = after.snapshotId === before.snapshotId ? 'before' : after.totalNodes === full.nodes && after.totalEdges === full.edges ? 'whole' : 'partial';
+    expect(['before', 'whole']).toContain(state);
+    if (writer.output().includes('committed')) expect(state).toBe('whole');
+    if (state === 'before') expect(after).toEqual(before);
+  });
+
+  it('gives the snapshotId of the transactional path for the same input, with a new epoch and a working search', { timeout: 300_000 }, async () => {
+    // With the 4,000 records of consistentStore: 9,000 versions make ~22,000 records, over 4 times as many.
+    const versions = 9000;
+    const src = source('bulk.json');
+    const nodes = Array.from({ length: versions }, (_, i) => ({
+      ...node(`pkg:npm/bulk-${i % 300}@2.0.${Math.floor(i / 300)}`, { publishedAt: '2026-03-27T00:00:00Z', i }, `bulk thing ${i}`),
+      sources: src,
+    }));
+    const edges = nodes.filter((_, i) => i % 3 === 0).map((n, i) => ({ ...edge(`svc:bulk/s${i % 500}`, 'DEPENDS_ON', n.id), sources: src }));
+    const results = [];
+    for (const min of ['100000000', '1000']) {
+      process.env.BLAST_BULK_MIN_RECORDS = min;
+      const { dir } = await consistentStore();
+      const store = EmbeddedStore.open(dir);
+      await store.init();
+      try {
+        const version = await store.graphVersion();
+        const summary = await store.write(batch(nodes, edges, 'bulk.json'));
+        const after = await store.graphVersion();
+        expect(after).not.toBe(version);
+        results.push({
+          summary,
+          epochChanged: after.split(':')[0] !== version.split(':')[0],
+          stats: await store.stats(),
+          found: (await store.search({ text: 'bulk thing 4321', first: 1 })).map((n) => n.id),
+          edges: (await store.edgesOf(['svc:bulk/s7'])).map((e) => e.key),
+          rebuilt: await store.rebuildTotals(),
+        });
+      } finally {
+        await store.close();
+      }
+    }
+    process.env.BLAST_BULK_MIN_RECORDS = '10000';
+    const [tx, bulk] = results;
+    expect(tx!.epochChanged).toBe(false);
+    expect(bulk!.epochChanged).toBe(true);
+    expect(bulk!.summary).toEqual(tx!.summary);
+    expect(bulk!.stats).toEqual(tx!.stats);
+    expect(bulk!.rebuilt).toBe(bulk!.summary.snapshotId);
+    expect(bulk!.found).toEqual(['pkg:npm/bulk-121@2.0.14']);
+    expect(bulk!.found).toEqual(tx!.found);
+    expect(bulk!.edges.length).toBeGreaterThan(0);
+    expect(bulk!.edges).toEqual(tx!.edges);
   });
 });

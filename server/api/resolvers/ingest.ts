@@ -1,12 +1,12 @@
 /**
  * `ingest` (role analyst): the same path as `blast ingest FILE`: prepareInput (size limit, digest,
- * format detection, parsing, validation), resolveAgainstStore, then one atomic store.write.
+ * format detection, parsing, validation), resolveAgainstStore, then one atomic store.write, off the
+ * event loop (ingest-worker.ts).
  */
 import { BlastError } from '../../model/errors.js';
 import { refuseSecretIn } from '../../model/secrets.js';
 import type { IngestOptions } from '../../ingest/format.js';
-import { prepareInput } from '../../ingest/ingest-file.js';
-import { resolveAgainstStore } from '../../ingest/resolve.js';
+import { ingest } from '../ingest-worker.js';
 import type { ApiContext } from '../context.js';
 import { idOfKind } from './args.js';
 
@@ -44,11 +44,10 @@ export const ingestResolvers = {
         if (!/^[\w.-]+\/[\w.-]+$/.test(input.repo)) throw new BlastError('BAD_INPUT', 'expected owner/repo', { input: 'input.repo' });
         options.repo = input.repo;
       }
-      const prepared = prepareInput(name, input.content, { options, ingestedAt: ctx.now(), maxBytes: ctx.limits.maxBodyBytes });
-      const batch = await resolveAgainstStore(prepared, ctx.store);
       const dryRun = input.dryRun === true;
-      const summary = await ctx.store.write(batch, { dryRun });
-      return { name, format: prepared.format, sha256: prepared.sha256, ...summary, warnings: batch.warnings ?? [], dryRun };
+      // Parsing and writing run in a worker thread (ingest-worker.ts): the server keeps answering.
+      const job = { name, content: input.content, options, ingestedAt: ctx.now(), maxBytes: ctx.limits.maxBodyBytes, dryRun };
+      return { name, ...(await ingest(job, ctx.store)), dryRun };
     },
   },
 };

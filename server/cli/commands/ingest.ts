@@ -3,11 +3,13 @@ import type { Command } from 'commander';
 import { parseId } from '../../model/ids.js';
 import { normalizeTime } from '../../model/time.js';
 import { BlastError } from '../../model/errors.js';
+import type { WriteSummary } from '../../model/types.js';
 import type { IngestOptions } from '../../ingest/format.js';
 import { prepareFile, type PreparedInput } from '../../ingest/ingest-file.js';
 import { resolveAgainstStore } from '../../ingest/resolve.js';
+import type { WriteProgress } from '../../store/write-recipe.js';
 import type { CliContext } from '../context.js';
-import { startProgress } from '../progress.js';
+import { startProgress, summaryLine } from '../progress.js';
 
 interface IngestFlags {
   service?: string;
@@ -31,6 +33,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .option('--format <format>', 'summary format: text or json', 'text')
     .action(async (files: string[], flags: IngestFlags) => {
       const options = ingestOptions(flags);
+      const started = Date.now();
       const store = await ctx.openStore();
       // Parse and validate every file before writing any, so a bad file in a list writes nothing.
       const prepared: PreparedInput[] = [];
@@ -44,20 +47,30 @@ export function registerIngest(program: Command, ctx: CliContext): void {
         }
       }
       const results = [];
+      let records = 0;
       for (const p of prepared) {
         const progress = startProgress(`ingest ${p.batch.input}`, ctx.err, ctx.interactive);
         try {
           progress.phase('resolving');
           const batch = await resolveAgainstStore(p, store);
-          progress.phase('writing', `${batch.nodes.length} nodes, ${batch.edges.length} edges`);
-          const summary = await store.write(batch, { dryRun: flags.dryRun });
+          const size = `${batch.nodes.length} nodes, ${batch.edges.length} edges`;
+          progress.phase('writing', size);
+          let step = '';
+          const onProgress: WriteProgress = (now, done, total) => {
+            if (now !== step) progress.phase((step = now), now === 'writing' ? size : '');
+            if (now === 'planning' || now === 'writing') progress.count(done, total);
+          };
+          const summary = await store.write(batch, { dryRun: flags.dryRun, onProgress });
+          records += recordsOf(summary);
           results.push({ file: p.batch.input, format: p.format, sha256: p.sha256, ...summary, warnings: batch.warnings ?? [] });
         } finally {
           progress.done();
         }
       }
+      const ms = Date.now() - started;
       if (flags.format === 'json') {
-        ctx.out(`${JSON.stringify({ dryRun: Boolean(flags.dryRun), files: results }, null, 2)}\n`);
+        const timing = { seconds: ms / 1000, recordsPerSecond: Math.round(records / (Math.max(ms, 1) / 1000)) };
+        ctx.out(`${JSON.stringify({ dryRun: Boolean(flags.dryRun), files: results, ...timing }, null, 2)}\n`);
         return;
       }
       for (const r of results) {
@@ -69,9 +82,16 @@ export function registerIngest(program: Command, ctx: CliContext): void {
             `edges ${e.added} added, ${e.updated} updated, ${e.unchanged} unchanged\n`,
         );
       }
+      // Before the snapshot line, which scripts read as the last one.
+      ctx.out(`${results.length} file${results.length === 1 ? '' : 's'}: ${summaryLine(records, ms)}\n`);
       const last = results.at(-1);
       if (last) ctx.out(`snapshot ${last.snapshotId}\n`);
     });
+}
+
+/** Records a write went through (nodes and edges, added, updated or unchanged). */
+function recordsOf(s: WriteSummary): number {
+  return s.nodes.added + s.nodes.updated + s.nodes.unchanged + s.edges.added + s.edges.updated + s.edges.unchanged;
 }
 
 function ingestOptions(flags: IngestFlags): IngestOptions {

@@ -5,6 +5,8 @@
  * Durability: every `write()` is one IMMEDIATE transaction, so a process killed at any instant leaves
  * either the graph before the write or the graph after it; a commit is fsynced before `write()`
  * returns. Other processes may read while one writes (WAL); a second writer waits for the lock.
+ * A write much larger than the store takes the bulk path (bulk-file.ts): a new file built beside
+ * graph.db, copied into it in one transaction, with the same guarantees.
  *
  * Every method runs synchronously inside its promise: better-sqlite3 is synchronous and the work is
  * local disk I/O. Methods issuing more than one statement run them in one read transaction so they
@@ -15,19 +17,16 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { BlastError } from '../../model/errors.js';
 import { EDGE_KINDS, NODE_KINDS, type EdgeKind, type NodeKind } from '../../model/kinds.js';
-import {
-  completeBatch,
-  edgeKeysOf,
-  hashParts,
-  planWrite,
-  snapshotIdFrom,
-  type StoredEdge,
-  type StoredNode,
-} from '../../model/record.js';
+import { hashParts } from '../../model/canonical-json.js';
+import { snapshotIdFrom } from '../../model/snapshot.js';
+import type { StoredEdge, StoredNode } from '../../model/stored-record.js';
+import { edgeKeysOf } from '../../model/write-plan.js';
 import type { GraphBatch, GraphStats, Source, WriteSummary } from '../../model/types.js';
-import type { GraphStore } from '../graph-store.js';
+import type { GraphStore, WriteOptions } from '../graph-store.js';
 import type { StoreSettings } from '../open-store.js';
 import type { ProjectionSink, ProjectionState } from '../projection-source.js';
+import { completeForWrite, emptyLoaded, forEachHashChange, runWriteSync, type Loaded, type SyncWriteSteps } from '../write-recipe.js';
+import { createBulkFile, removeStaleBulkFiles, wantsBulk, type BulkFile } from './bulk-file.js';
 import { ftsQuery } from './fts-query.js';
 import { PROJECTION_FILE, edgeSourcesOf, graphVersionOf, readProjection } from './projection-scan.js';
 import {
@@ -50,7 +49,14 @@ import { DB_FILE, PRAGMAS, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 const BUSY_TIMEOUT_MS = 15_000;
 /** Ids per lookup statement while loading what a write touches. */
 const LOAD_CHUNK = 10_000;
+/** Records written between two progress reports. */
+const PROGRESS_EVERY = 8192;
 type Stmt = Database.Statement<unknown[], unknown>;
+
+/** What the load step found, with the rowids of the stored nodes (updates address them by rowid). */
+interface EmbeddedLoaded extends Loaded {
+  rowids: Map<string, number>;
+}
 
 /** Thrown inside a dry-run transaction to roll it back while handing out its summary. */
 class DryRunRollback {
@@ -62,8 +68,8 @@ export class EmbeddedStore implements GraphStore {
   /** The absolute data folder. */
   readonly dir: string;
   private db: Database.Database;
-  private statements: ReturnType<typeof prepareStatements> | null = null;
-  private writeTx: Database.Transaction<(batch: GraphBatch, dryRun: boolean) => WriteSummary> | null = null;
+  private statements: Statements | null = null;
+  private writeTx: Database.Transaction<(batch: GraphBatch, opts: WriteOptions) => WriteSummary> | null = null;
   /** Where the propagation projection of this store is kept between processes (server/projection/). */
   readonly projectionPath: string;
   readonly openSettings: StoreSettings;
@@ -125,7 +131,8 @@ export class EmbeddedStore implements GraphStore {
         }
       }).immediate();
       this.statements = prepareStatements(db);
-      this.writeTx = db.transaction((batch: GraphBatch, dryRun: boolean) => this.applyWrite(batch, dryRun));
+      removeStaleBulkFiles(this.dir);
+      this.writeTx = db.transaction((batch: GraphBatch, opts: WriteOptions) => this.applyWrite(batch, opts));
     });
   }
 
@@ -137,14 +144,17 @@ export class EmbeddedStore implements GraphStore {
     this.guard(() => this.db.prepare('SELECT 1').get());
   }
 
-  async write(batch: GraphBatch, opts: { dryRun?: boolean } = {}): Promise<WriteSummary> {
+  async write(batch: GraphBatch, opts: WriteOptions = {}): Promise<WriteSummary> {
     // Validation first: bad input never reaches the database.
-    const completed = completeBatch(batch);
+    const completed = completeForWrite(batch, opts.onProgress);
+    if (opts.dryRun !== true && wantsBulk(completed.nodes.length + completed.edges.length, this.guard(() => this.storedRecords()))) {
+      return this.bulkWrite(completed, opts);
+    }
     return this.guard(() => {
       const tx = this.writeTx;
       if (!tx) throw notInitialized(this.dir);
       try {
-        return tx.immediate(completed, opts.dryRun === true);
+        return tx.immediate(completed, opts);
       } catch (err) {
         if (err instanceof DryRunRollback) return err.summary;
         throw err;
@@ -152,71 +162,137 @@ export class EmbeddedStore implements GraphStore {
     });
   }
 
-  /** The body of the write transaction: load what the batch touches, merge, write, count. */
-  private applyWrite(batch: GraphBatch, dryRun: boolean): WriteSummary {
-    const s = this.s;
-    // Nodes the batch describes are read whole (they are merged); of those it only mentions (stubs,
-    // most of an edge batch's nodes) just whether they exist and their kind.
-    const described: string[] = [];
-    const mentioned: string[] = [];
-    for (const n of batch.nodes) (n.stub ? mentioned : described).push(n.id);
-    const existingNodes = new Map<string, StoredNode>();
-    const rowids = new Map<string, number>();
-    for (const chunk of chunks(described, LOAD_CHUNK)) {
-      for (const row of s.loadNodes.all(JSON.stringify(chunk)) as RawRow[]) {
-        const node = nodeFromRaw(row);
-        existingNodes.set(node.id, node);
-        rowids.set(node.id, row[NODE_COLUMN_COUNT] as number);
-      }
-    }
-    const storedKinds = new Map<string, NodeKind>();
-    for (const chunk of chunks(mentioned, LOAD_CHUNK)) {
-      for (const row of s.loadKinds.all(JSON.stringify(chunk)) as Array<[string, NodeKind]>) storedKinds.set(row[0], row[1]);
-    }
-    const existingEdges = new Map<string, StoredEdge>();
-    for (const chunk of chunks(edgeKeysOf(batch), LOAD_CHUNK)) {
-      for (const row of s.loadEdges.all(JSON.stringify(chunk)) as RawRow[]) existingEdges.set(row[0] as string, edgeFromRaw(row));
-    }
-    const plan = planWrite(batch, existingNodes, existingEdges, storedKinds);
-
-    // In key order: neighbouring inserts land on the same index pages (fewer pages to write).
-    plan.nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    plan.edges.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const json = sourcesJson();
-    const delta = new TotalsDelta();
-    for (const node of plan.nodes) {
-      const prev = existingNodes.get(node.id);
-      const parts = hashParts(node.hash);
-      const params = nodeParams(node, parts, json);
-      if (prev) {
-        const rowid = rowids.get(node.id)!;
-        s.updateNode.run(...params, rowid);
-        delta.add('nodes', prev.kind, prev.hash, -1);
-        if (prev.name !== node.name) {
-          s.ftsDelete.run(rowid);
-          s.ftsInsert.run(rowid, node.id, node.name);
+  /**
+   * The bulk path (bulk-file.ts): the same recipe, loading from graph.db and writing into a new file
+   * that holds graph.db's rows plus the batch, indexed after the rows and then copied into graph.db
+   * in one transaction. graph.db's write lock is held while the file is built, so no other writer
+   * commits in between (but for the instant between releasing it and the copy taking it again).
+   */
+  private async bulkWrite(batch: GraphBatch, opts: WriteOptions): Promise<WriteSummary> {
+    const live = join(this.dir, DB_FILE);
+    const progress = opts.onProgress;
+    const records = batch.nodes.length + batch.edges.length;
+    let file: BulkFile | undefined;
+    let summary: WriteSummary;
+    try {
+      summary = this.guard(() => {
+        this.db.exec('BEGIN IMMEDIATE');
+        // Only a lock: nothing is written through this transaction, so it is rolled back.
+        try {
+          file = createBulkFile(this.dir, live);
+          const into = prepareStatements(file.db);
+          file.db.exec('BEGIN');
+          const result = runWriteSync(batch, this.writeSteps(into, false), progress);
+          file.db.exec('COMMIT');
+          progress?.('indexing', 0, records);
+          file.index();
+          return result;
+        } finally {
+          this.db.exec('ROLLBACK');
         }
-      } else {
-        // Not RETURNING rowid: better-sqlite3 runs INSERT ... RETURNING several times slower.
-        const rowid = s.insertNode.run(params).lastInsertRowid;
-        s.ftsInsert.run(rowid, node.id, node.name);
-      }
-      delta.addParts('nodes', node.kind, parts, 1);
+      });
+      progress?.('committing', 0, records);
+      await file!.copyInto(live);
+    } catch (err) {
+      file?.discard();
+      throw mapError(this.dir, err);
     }
-    for (const edge of plan.edges) {
-      const prev = existingEdges.size === 0 ? undefined : existingEdges.get(edge.key);
-      const parts = hashParts(edge.hash);
-      s.upsertEdge.run(edgeParams(edge, parts, json));
-      if (prev) delta.add('edges', prev.kind, prev.hash, -1);
-      delta.addParts('edges', edge.kind, parts, 1);
-    }
-    for (const row of delta.rows()) s.addTotals.run(...row);
-    // In the write's own transaction: a reader sees the new version exactly when it sees the new data.
-    if (plan.nodes.length + plan.edges.length > 0) s.bumpVersion.run();
-
-    const summary: WriteSummary = { nodes: plan.summary.nodes, edges: plan.summary.edges, snapshotId: this.currentSnapshotId() };
-    if (dryRun) throw new DryRunRollback(summary);
+    // The copy sits in the WAL: move it into graph.db now rather than at some later small write.
+    this.guard(() => this.db.pragma('wal_checkpoint(TRUNCATE)'));
     return summary;
+  }
+
+  /** Records stored now (from the maintained totals). */
+  private storedRecords(): number {
+    return (this.s.kindCounts.all() as Array<{ n: number }>).reduce((sum, r) => sum + r.n, 0);
+  }
+
+  /**
+   * The body of the write transaction: the shared write recipe (store/write-recipe.ts) with this
+   * store's storage steps.
+   */
+  private applyWrite(batch: GraphBatch, opts: WriteOptions): WriteSummary {
+    const summary = runWriteSync(batch, this.writeSteps(), opts.onProgress);
+    if (opts.dryRun === true) throw new DryRunRollback(summary);
+    return summary;
+  }
+
+  /**
+   * The storage steps of the write recipe: load touched (from this database), apply and totals +
+   * version (into `into`: this database, or the bulk path's new file, whose search index is built
+   * after the rows, so `fts` is false there).
+   */
+  private writeSteps(into: Statements = this.s, fts = true): SyncWriteSteps<EmbeddedLoaded> {
+    const s = this.s;
+    return {
+      load: (touched) => {
+        // Nodes the batch describes are read whole (they are merged); of those it only mentions (stubs,
+        // most of an edge batch's nodes) just whether they exist and their kind.
+        const loaded: EmbeddedLoaded = { ...emptyLoaded(), rowids: new Map() };
+        for (const chunk of chunks(touched.described, LOAD_CHUNK)) {
+          for (const row of s.loadNodes.all(JSON.stringify(chunk)) as RawRow[]) {
+            const node = nodeFromRaw(row);
+            loaded.nodes.set(node.id, node);
+            loaded.rowids.set(node.id, row[NODE_COLUMN_COUNT] as number);
+          }
+        }
+        for (const chunk of chunks([...touched.mentioned.keys()], LOAD_CHUNK)) {
+          for (const row of s.loadKinds.all(JSON.stringify(chunk)) as Array<[string, NodeKind]>) loaded.storedKinds.set(row[0], row[1]);
+        }
+        for (const chunk of chunks(edgeKeysOf(touched.batch), LOAD_CHUNK)) {
+          for (const row of s.loadEdges.all(JSON.stringify(chunk)) as RawRow[]) loaded.edges.set(row[0] as string, edgeFromRaw(row));
+        }
+        return loaded;
+      },
+      apply: (plan, loaded, advance) => {
+        const s = into;
+        // In key order: neighbouring inserts land on the same index pages (fewer pages to write).
+        plan.nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        plan.edges.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        const json = sourcesJson();
+        let written = 0;
+        const tick = () => {
+          if (++written === PROGRESS_EVERY) {
+            advance(written);
+            written = 0;
+          }
+        };
+        for (const node of plan.nodes) {
+          tick();
+          const prev = loaded.nodes.get(node.id);
+          const params = nodeParams(node, hashParts(node.hash), json);
+          if (prev) {
+            const rowid = loaded.rowids.get(node.id)!;
+            s.updateNode.run(...params, rowid);
+            if (fts && prev.name !== node.name) {
+              s.ftsDelete.run(rowid);
+              s.ftsInsert.run(rowid, node.id, node.name);
+            }
+          } else {
+            // Not RETURNING rowid: better-sqlite3 runs INSERT ... RETURNING several times slower.
+            const rowid = s.insertNode.run(params).lastInsertRowid;
+            if (fts) s.ftsInsert.run(rowid, node.id, node.name);
+          }
+        }
+        for (const edge of plan.edges) {
+          tick();
+          s.upsertEdge.run(edgeParams(edge, hashParts(edge.hash), json));
+        }
+        advance(written);
+      },
+      totals: (plan, loaded, changed) => {
+        const s = into;
+        const delta = new TotalsDelta();
+        forEachHashChange(plan, loaded, (table, kind, before, after) => {
+          if (before !== undefined) delta.add(table, kind, before, -1);
+          delta.add(table, kind, after, 1);
+        });
+        for (const row of delta.rows()) s.addTotals.run(...row);
+        // In the write's own transaction: a reader sees the new version exactly when it sees the new data.
+        if (changed) s.bumpVersion.run();
+        return snapshotOf(into);
+      },
+    };
   }
 
   async getNodes(ids: readonly string[]): Promise<(StoredNode | null)[]> {
@@ -335,13 +411,7 @@ export class EmbeddedStore implements GraphStore {
 
   /** The snapshotId from the maintained totals: count and four hash-slice sums per record type. */
   private currentSnapshotId(): string {
-    const sums = { nodes: [0n, 0n, 0n, 0n, 0n], edges: [0n, 0n, 0n, 0n, 0n] };
-    for (const r of this.s.totals.all() as Array<{ tbl: 'nodes' | 'edges'; n: bigint; s1: bigint; s2: bigint; s3: bigint; s4: bigint }>) {
-      const t = sums[r.tbl];
-      [r.n, r.s1, r.s2, r.s3, r.s4].forEach((v, i) => (t[i]! += v));
-    }
-    const part = (t: bigint[]) => ({ count: Number(t[0]!), sums: t.slice(1) });
-    return snapshotIdFrom(part(sums.nodes), part(sums.edges));
+    return snapshotOf(this.s);
   }
 
   private nodeMap(ids: readonly string[]): Map<string, StoredNode> {
@@ -357,7 +427,7 @@ export class EmbeddedStore implements GraphStore {
     return this.db.inTransaction ? fn() : this.db.transaction(fn).deferred();
   }
 
-  private get s(): ReturnType<typeof prepareStatements> {
+  private get s(): Statements {
     if (!this.statements) throw notInitialized(this.dir);
     return this.statements;
   }
@@ -373,7 +443,20 @@ export class EmbeddedStore implements GraphStore {
   }
 }
 
-function prepareStatements(db: Database.Database) {
+/** The snapshotId from the maintained totals of a database: count and four hash-slice sums per record type. */
+function snapshotOf(s: Statements): string {
+  const sums = { nodes: [0n, 0n, 0n, 0n, 0n], edges: [0n, 0n, 0n, 0n, 0n] };
+  for (const r of s.totals.all() as Array<{ tbl: 'nodes' | 'edges'; n: bigint; s1: bigint; s2: bigint; s3: bigint; s4: bigint }>) {
+    const t = sums[r.tbl];
+    [r.n, r.s1, r.s2, r.s3, r.s4].forEach((v, i) => (t[i]! += v));
+  }
+  const part = (t: bigint[]) => ({ count: Number(t[0]!), sums: t.slice(1) });
+  return snapshotIdFrom(part(sums.nodes), part(sums.edges));
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+export function prepareStatements(db: Database.Database) {
   const p = (sql: string): Stmt => db.prepare(sql);
   /** Reads rows as arrays of NODE_COLUMNS / EDGE_COLUMNS values (rows.ts). */
   const raw = (sql: string): Stmt => db.prepare(sql).raw(true);

@@ -15,19 +15,14 @@
 import { Neo4jError } from 'neo4j-driver';
 import { BlastError } from '../../model/errors.js';
 import { EDGE_KINDS, NODE_KINDS, isEdgeKind, isNodeKind, type EdgeKind, type NodeKind } from '../../model/kinds.js';
-import {
-  completeBatch,
-  edgeKey,
-  hashParts,
-  planWrite,
-  snapshotIdFrom,
-  type StoredEdge,
-  type StoredNode,
-} from '../../model/record.js';
+import { hashParts } from '../../model/canonical-json.js';
+import { snapshotIdFrom } from '../../model/snapshot.js';
+import { edgeKey, type StoredEdge, type StoredNode } from '../../model/stored-record.js';
 import type { GraphBatch, GraphStats, Source, WriteSummary } from '../../model/types.js';
-import type { GraphStore } from '../graph-store.js';
+import type { GraphStore, WriteOptions } from '../graph-store.js';
 import type { ProjectionSink, ProjectionState } from '../projection-source.js';
 import type { Neo4jSettings, StoreSettings } from '../open-store.js';
+import { completeForWrite, emptyLoaded, forEachHashChange, runWriteAsync, type AsyncWriteSteps, type Loaded } from '../write-recipe.js';
 import { cypherCatalog, type CypherCatalog, type Hops, type Statement, type Vars } from './cypher-loader.js';
 import { Executor, isTimeout, type ExecutorOptions, type Row, type Tx } from './executor.js';
 import { compare, edgeColumns, edgeEnds, edgeFromRow, nodeColumns, nodeFromMap, toBigInt, toInteger, toNumber } from './records.js';
@@ -44,6 +39,12 @@ const CLEAR_BATCH = 10_000;
 /** How long init() waits for indexes to come online. */
 const INDEX_TIMEOUT_SECONDS = 300;
 
+/** What the load step found, with the element ids updates address records by. */
+interface Neo4jLoaded extends Loaded {
+  nodeRefs: Map<string, string>;
+  edgeRefs: Map<string, string>;
+}
+
 /** Count and the four hash-part sums of one record type. */
 interface Totals {
   count: bigint;
@@ -56,12 +57,14 @@ export class Neo4jStore implements GraphStore {
   private readonly cypher: CypherCatalog;
 
   readonly openSettings: StoreSettings;
+  private readonly settings: Neo4jSettings;
 
   constructor(settings: Neo4jStoreOptions) {
+    const { uri, user, password, database } = settings;
+    this.settings = { uri, user, password, ...(database !== undefined && { database }) };
     this.cypher = cypherCatalog();
     this.db = new Executor(settings);
-    const { uri, user, password, database } = settings;
-    this.openSettings = { backend: 'neo4j', neo4j: { uri, user, password, ...(database !== undefined && { database }) } };
+    this.openSettings = { backend: 'neo4j', neo4j: this.settings };
   }
 
   /** The Neo4j URI (without credentials), for messages. */
@@ -90,30 +93,32 @@ export class Neo4jStore implements GraphStore {
     await this.db.read('ping', (tx) => tx.run(this.st('ping')));
   }
 
-  async write(batch: GraphBatch, opts: { dryRun?: boolean } = {}): Promise<WriteSummary> {
-    const complete = completeBatch(batch);
+  /**
+   * The shared write recipe (store/write-recipe.ts) in one transaction, with this store's storage
+   * steps: load touched (pipelined reads), apply (CREATE what the plan knows is new, update the rest
+   * by element id), totals + version (the Meta node, last).
+   */
+  async write(batch: GraphBatch, opts: WriteOptions = {}): Promise<WriteSummary> {
+    const complete = completeForWrite(batch, opts.onProgress);
     return this.db.write(
       'write',
       async (tx) => {
         // The lock comes first: from here on no other writer changes what we read.
         const [lock] = await tx.run(this.st('lockGraph'));
         const totals = (await this.cachedTotals(tx, lock)) ?? (await this.recount(tx));
+        return runWriteAsync(complete, this.writeSteps(tx, totals), opts.onProgress);
+      },
+      { rollback: opts.dryRun === true, metadata: { input: batch.input.slice(0, 200) } },
+    );
+  }
 
-        // Nodes the batch describes are read whole (planWrite merges them); of those it only mentions
-        // (stubs: most of an edge batch's nodes) just whether they are stored, and as which kind,
-        // together with which of the batch's edges are stored. Statements that do not depend on each
-        // other are pipelined: Neo4j runs one while the next is packed and sent.
-        const described: string[] = [];
-        const expected = new Map<string, NodeKind>();
-        for (const n of complete.nodes) {
-          if (n.stub) expected.set(n.id, n.kind);
-          else described.push(n.id);
-        }
-        const existingNodes = new Map<string, StoredNode>();
-        const nodeRefs = new Map<string, string>();
+  private writeSteps(tx: Tx, totals: { nodes: Totals; edges: Totals }): AsyncWriteSteps<Neo4jLoaded> {
+    return {
+      load: async ({ batch, described, mentioned: expected }) => {
+        // Statements that do not depend on each other are pipelined: Neo4j runs one while the next
+        // is packed and sent. Mentioned nodes come back only when not stored as the batch expects.
+        const loaded: Neo4jLoaded = { ...emptyLoaded(), nodeRefs: new Map(), edgeRefs: new Map() };
         const unexpected = new Map<string, NodeKind | null>();
-        const existingEdges = new Map<string, StoredEdge>();
-        const edgeRefs = new Map<string, string>();
         const readMentions = async (ids: string[], edges: { from: number[]; to: number[]; key: string[] }) => {
           const kinds = ids.map((id) => expected.get(id) ?? null);
           for (const row of await tx.run(this.st('readMentions'), { ids, kinds, ...edges })) {
@@ -121,8 +126,8 @@ export class Neo4jStore implements GraphStore {
               unexpected.set(row.id as string, row.kind as NodeKind | null);
             } else {
               const edge = edgeFromRow(row);
-              existingEdges.set(edge.key, edge);
-              edgeRefs.set(edge.key, row.ref as string);
+              loaded.edges.set(edge.key, edge);
+              loaded.edgeRefs.set(edge.key, row.ref as string);
             }
           }
         };
@@ -132,14 +137,14 @@ export class Neo4jStore implements GraphStore {
             tx.run(this.st('readNodes'), { ids }).then((rows) => {
               for (const row of rows) {
                 const node = nodeFromMap(row.n);
-                existingNodes.set(node.id, node);
-                nodeRefs.set(node.id, row.ref as string);
+                loaded.nodes.set(node.id, node);
+                loaded.nodeRefs.set(node.id, row.ref as string);
               }
             }),
           );
         }
         const covered = new Set<string>();
-        for (const part of chunks(complete.edges, READ_CHUNK)) {
+        for (const part of chunks(batch.edges, READ_CHUNK)) {
           const { ends, from, to } = edgeEnds(part);
           for (const id of ends) covered.add(id);
           reads.push(readMentions(ends, { from, to, key: part.map(edgeKey) }));
@@ -147,46 +152,43 @@ export class Neo4jStore implements GraphStore {
         const alone = [...expected.keys()].filter((id) => !covered.has(id));
         for (const ids of chunks(alone, READ_CHUNK)) reads.push(readMentions(ids, { from: [], to: [], key: [] }));
         await Promise.all(reads);
-        const storedKinds = new Map<string, NodeKind>();
         for (const [id, kind] of expected) {
           const stored = unexpected.has(id) ? unexpected.get(id) : kind;
-          if (stored) storedKinds.set(id, stored);
+          if (stored) loaded.storedKinds.set(id, stored);
         }
-
-        const plan = planWrite(complete, existingNodes, existingEdges, storedKinds);
-
-        for (const n of plan.nodes) swap(totals.nodes, existingNodes.get(n.id)?.hash, n.hash);
-        for (const e of plan.edges) swap(totals.edges, existingEdges.get(e.key)?.hash, e.hash);
+        return loaded;
+      },
+      apply: async (plan, loaded, advance) => {
         // Nodes before edges (an edge's endpoints must exist): the server runs them in this order.
         const writes: Promise<unknown>[] = [];
-        const [newNodes, changedNodes] = partition(plan.nodes, (n) => !nodeRefs.has(n.id));
+        const [newNodes, changedNodes] = partition(plan.nodes, (n) => !loaded.nodeRefs.has(n.id));
         for (const [kind, nodes] of groupByKind(newNodes, NODE_KINDS)) {
-          for (const part of chunks(nodes, WRITE_CHUNK)) writes.push(tx.run(this.st('createNodes', { NodeKind: kind }), { kind, ...nodeColumns(part) }));
+          for (const part of chunks(nodes, WRITE_CHUNK)) writes.push(tx.run(this.st('createNodes', { NodeKind: kind }), { kind, ...nodeColumns(part) }).then(() => advance(part.length)));
         }
         for (const part of chunks(changedNodes, WRITE_CHUNK)) {
-          writes.push(tx.run(this.st('updateNodes'), { ref: part.map((n) => nodeRefs.get(n.id)), ...nodeColumns(part) }));
+          writes.push(tx.run(this.st('updateNodes'), { ref: part.map((n) => loaded.nodeRefs.get(n.id)), ...nodeColumns(part) }).then(() => advance(part.length)));
         }
-        const [newEdges, changedEdges] = partition(plan.edges, (e) => !edgeRefs.has(e.key));
+        const [newEdges, changedEdges] = partition(plan.edges, (e) => !loaded.edgeRefs.has(e.key));
         for (const [kind, edges] of groupByKind(newEdges, EDGE_KINDS)) {
-          for (const part of chunks(edges, WRITE_CHUNK)) writes.push(tx.run(this.st('createEdges', { EdgeKind: kind }), { ...edgeEnds(part), ...edgeColumns(part) }));
+          for (const part of chunks(edges, WRITE_CHUNK)) writes.push(tx.run(this.st('createEdges', { EdgeKind: kind }), { ...edgeEnds(part), ...edgeColumns(part) }).then(() => advance(part.length)));
         }
         for (const part of chunks(changedEdges, WRITE_CHUNK)) {
-          writes.push(tx.run(this.st('updateEdges'), { ref: part.map((e) => edgeRefs.get(e.key)), ...edgeColumns(part) }));
+          writes.push(tx.run(this.st('updateEdges'), { ref: part.map((e) => loaded.edgeRefs.get(e.key)), ...edgeColumns(part) }).then(() => advance(part.length)));
         }
-        writes.push(
-          tx.run(this.st('saveSnapshotSums'), {
-            nodeCount: toInteger(totals.nodes.count),
-            nodeSums: totals.nodes.sums.map(toInteger),
-            edgeCount: toInteger(totals.edges.count),
-            edgeSums: totals.edges.sums.map(toInteger),
-            changed: plan.nodes.length + plan.edges.length > 0,
-          }),
-        );
         await Promise.all(writes);
-        return { ...plan.summary, snapshotId: snapshotOf(totals) };
       },
-      { rollback: opts.dryRun === true, metadata: { input: batch.input.slice(0, 200) } },
-    );
+      totals: async (plan, loaded, changed) => {
+        forEachHashChange(plan, loaded, (table, _kind, before, after) => swap(totals[table], before, after));
+        await tx.run(this.st('saveSnapshotSums'), {
+          nodeCount: toInteger(totals.nodes.count),
+          nodeSums: totals.nodes.sums.map(toInteger),
+          edgeCount: toInteger(totals.edges.count),
+          edgeSums: totals.edges.sums.map(toInteger),
+          changed,
+        });
+        return snapshotOf(totals);
+      },
+    };
   }
 
   async getNodes(ids: readonly string[]): Promise<(StoredNode | null)[]> {

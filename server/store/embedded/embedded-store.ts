@@ -166,7 +166,8 @@ export class EmbeddedStore implements GraphStore {
    * The bulk path (bulk-file.ts): the same recipe, loading from graph.db and writing into a new file
    * that holds graph.db's rows plus the batch, indexed after the rows and then copied into graph.db
    * in one transaction. graph.db's write lock is held while the file is built, so no other writer
-   * commits in between (but for the instant between releasing it and the copy taking it again).
+   * commits in between; one that commits in the instant between releasing it and the copy is
+   * detected by the graph version (CONFLICT, nothing written) but for the copy's own first step.
    */
   private async bulkWrite(batch: GraphBatch, opts: WriteOptions): Promise<WriteSummary> {
     const live = join(this.dir, DB_FILE);
@@ -174,9 +175,11 @@ export class EmbeddedStore implements GraphStore {
     const records = batch.nodes.length + batch.edges.length;
     let file: BulkFile | undefined;
     let summary: WriteSummary;
+    let seen = '';
     try {
       summary = this.guard(() => {
         this.db.exec('BEGIN IMMEDIATE');
+        seen = graphVersionOf(this.db);
         // Only a lock: nothing is written through this transaction, so it is rolled back.
         try {
           file = createBulkFile(this.dir, live);
@@ -192,6 +195,11 @@ export class EmbeddedStore implements GraphStore {
         }
       });
       progress?.('committing', 0, records);
+      // A writer that committed in the instant between the lock's release and the copy would be
+      // overwritten by it: refuse instead (nothing of this write is stored; run it again).
+      if (this.guard(() => graphVersionOf(this.db)) !== seen) {
+        throw new BlastError('CONFLICT', 'another process wrote to the store while this bulk write was being built; nothing was written, run it again', { input: batch.input });
+      }
       await file!.copyInto(live);
     } catch (err) {
       file?.discard();

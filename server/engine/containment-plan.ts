@@ -1,0 +1,514 @@
+/**
+ * The containment plan: for seeds, options and an instant T, the cheapest set of actions that, applied
+ * at T, leaves none of the chosen customers reachable (issue 15; README "Containment plan").
+ *
+ * Actions: `rotate` a Credential and `contain` a Service (both mean: the node passes nothing on from T,
+ * exactly `blast radius --contain NODE@T`), and `revoke` one GRANTS edge (its `until` becomes T).
+ *
+ * How. The blast radius (computeBlastRadius, the one engine) gives every reached node's earliest
+ * arrival a(x). What can still spread after T is the graph H of the radius's steps u -> v that the
+ * compromise could cross after T: crossing at max(a(u), lower) inside the step's window, later than T,
+ * into a node not already reached by T. A plan only ever delays arrivals, so H contains every step any
+ * plan leaves open: cutting every H-path from the compromise to a customer is always enough (sound).
+ * H's sources are the seeds and every node reached by T; its cuttable elements are Credentials (cost
+ * `rotate`), Services (`contain`) and GRANTS edges (`revoke`); everything else is uncuttable. The plan
+ * is an exact minimum weighted vertex/edge cut of H, by max-flow (max-flow.ts) with each node split in
+ * two (in -> out, capacity its action's cost) and each grant its own two-node gadget.
+ *
+ * Exactness boundary: in H a step counts as open when its window is open at the earliest arrival of its
+ * tail. A plan can delay a tail past a window's close (a `until`, a rotation, a containedAt later than
+ * T) and so close a step for free; the plan never counts on that. Where no window in H closes after T,
+ * H is exactly what can spread after T and the plan is a true optimum; in general the temporal problem
+ * is NP-hard (vertex separators in temporal graphs, Kempe, Kleinberg and Kumar, 2002) and the plan is
+ * the optimum over H, still always sufficient.
+ *
+ * Ties: among plans of equal cost, the one closest to the compromise (the minimum cut whose source side
+ * is smallest, which is unique and leaves the fewest nodes exposed). Actions are listed by node id,
+ * then edge key.
+ *
+ * The plan is checked before it is returned: an earliest-arrival walk over the radius's steps with the
+ * plan applied must reach none of the chosen customers (else INTERNAL). The same walk gives `spared`:
+ * the nodes and customers the plan keeps from being reached ("what if we had done it at T").
+ */
+import { BlastError, badInput } from '../model/errors.js';
+import { parseId } from '../model/ids.js';
+import { CONFIDENCE_RANK, PROPAGATION, type Access, type EdgeKind, type NodeKind } from '../model/kinds.js';
+import type { StoredEdge, StoredNode } from '../model/record.js';
+import type { Json } from '../model/types.js';
+import { formatTime, normalizeTime } from '../model/time.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { compareText } from './blast-options.js';
+import { computeBlastRadius, type BlastOptions, type BlastRadius, type PathHop, type SeedInput } from './blast-radius.js';
+import { FlowNetwork } from './max-flow.js';
+import { MinHeap } from './min-heap.js';
+
+export const ACTION_KINDS = ['rotate', 'contain', 'revoke'] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+/**
+ * Default cost per action. Revoking one grant is the narrowest change, rotating a credential (issue a
+ * new one, redeploy its holders) costs more, and containing a service (take it down or rebuild it)
+ * the most; a credential with several grants is cheaper to rotate than to revoke grant by grant, and a
+ * service holding one credential is cheaper to keep running while rotating it.
+ */
+export const DEFAULT_ACTION_COSTS: Readonly<Record<ActionKind, number>> = { revoke: 1, rotate: 2, contain: 3 };
+
+/** Costs are whole numbers in this range, so that sums stay exact. */
+export const MAX_ACTION_COST = 1_000_000;
+
+/** Node ids and keys per store call. */
+const BATCH = 5000;
+
+export interface PlanInput {
+  /**
+   * When the actions are applied.
+   * @default now ($BLAST_NOW when set)
+   * @example '2026-03-24T12:00:00Z'
+   */
+  at?: string | null;
+  /**
+   * The customers to cut off; each must be reached by the radius.
+   * @default every reached customer not already reached by `at`
+   */
+  customers?: readonly string[] | null;
+  /**
+   * Cost per action kind, over DEFAULT_ACTION_COSTS; whole numbers from 1 to MAX_ACTION_COST.
+   * @example { rotate: 5 }
+   */
+  costs?: Partial<Record<ActionKind, number>> | null;
+}
+
+export interface PlanAction {
+  action: ActionKind;
+  /** The credential to rotate, the service to contain, or the credential whose grant is revoked. */
+  node: string;
+  /** For `revoke`, the grant's edge key (`from|GRANTS|to|access`); else null. */
+  edge: string | null;
+  cost: number;
+  /** The chosen customers this action stands between the compromise and, by id. */
+  protects: string[];
+  /** The chosen customers' evidence paths (as in the blast radius) that this action cuts after `at`. */
+  cuts: PathHop[][];
+}
+
+/** The plan; the first four fields are the JSON contract (issue 15), the rest extend it. */
+export interface ContainmentPlan {
+  at: string;
+  totalCost: number;
+  /** The customers the plan cuts off, by id. */
+  customers: string[];
+  actions: PlanAction[];
+  /** Chosen (or, by default, reached) customers already reached by `at`: no action at `at` helps them. */
+  alreadyReached: string[];
+  /** Chosen customers reached after `at` through nothing any action can cut (e.g. a seed dataset's owner). */
+  unprotectable: string[];
+  /** What applying the plan at `at` keeps from being reached, compared with doing nothing. */
+  spared: { customers: string[]; assets: string[] };
+  snapshotId: string;
+}
+
+export interface NormalisedPlanInput {
+  at: string;
+  customers: string[] | null;
+  costs: Record<ActionKind, number>;
+}
+
+export function normalisePlanInput(input: PlanInput = {}, now: () => string = currentTime): NormalisedPlanInput {
+  let at: string;
+  if (input.at === undefined || input.at === null) at = now();
+  else {
+    const t = normalizeTime(input.at);
+    if (t === null) throw badInput(`"${String(input.at)}" is not an ISO-8601 time with a zone (e.g. 2026-03-24T10:52:00Z)`, 'at');
+    at = t;
+  }
+  const costs = { ...DEFAULT_ACTION_COSTS };
+  for (const [kind, value] of Object.entries(input.costs ?? {})) {
+    if (!(ACTION_KINDS as readonly string[]).includes(kind)) throw badInput(`"${kind}" is not an action (expected ${ACTION_KINDS.join(', ')})`, 'costs');
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value < 1 || value > MAX_ACTION_COST) {
+      throw badInput(`the cost of ${kind} must be a whole number from 1 to ${MAX_ACTION_COST}, not ${String(value)}`, 'costs', `/${kind}`);
+    }
+    costs[kind as ActionKind] = value;
+  }
+  const customers =
+    input.customers === undefined || input.customers === null
+      ? null
+      : [...new Set(input.customers.map((c, i) => parseId(c, 'customers', `/${i}`).id))].sort(compareText);
+  return { at, customers, costs };
+}
+
+/** The current instant: $BLAST_NOW when set (reproducible runs), else the clock. */
+export function currentTime(): string {
+  return formatTime(process.env.BLAST_NOW ? Date.parse(process.env.BLAST_NOW) : Date.now());
+}
+
+/**
+ * The cheapest plan that cuts the chosen customers off, applied at `input.at`.
+ * @example
+ * const plan = await computeContainmentPlan(store, [{ id: 'pkg:pypi/litellm@1.82.8' }], {}, { at: '2026-03-24T11:00:00Z' });
+ * // plan.actions: [{ action: 'rotate', node: 'cred:acme/aws-prod-s3-reader', edge: null, cost: 2, protects: [...], cuts: [...] }]
+ */
+export async function computeContainmentPlan(store: GraphStore, seeds: readonly SeedInput[], options: BlastOptions = {}, input: PlanInput = {}): Promise<ContainmentPlan> {
+  const plan = normalisePlanInput(input);
+  const radius = await computeBlastRadius(store, seeds, options);
+  return planFromRadius(store, radius, plan);
+}
+
+/** A reached node, numbered. */
+interface Reached {
+  node: StoredNode;
+  /** Earliest arrival in the radius (epoch ms; -Infinity = unknown, as early as possible). */
+  arrival: number;
+  seed: boolean;
+  /** Seed start (a seed Package's versions published from then on are compromised). */
+  seedStart: number;
+  validFrom: number;
+  validUntil: number;
+  containedAt: number;
+}
+
+/** A step of the radius between reached nodes, with its window (as region.ts computes it). */
+interface Step {
+  u: number;
+  v: number;
+  kind: EdgeKind;
+  key: string;
+  lower: number;
+  upper: number;
+  /** A GRANTS step (revocable); to a Package, the publish rule continues to its versions. */
+  grant: boolean;
+}
+
+/** Builds the plan on an already computed radius (the CLI and API share it). */
+export async function planFromRadius(store: GraphStore, radius: BlastRadius, plan: NormalisedPlanInput): Promise<ContainmentPlan> {
+  const T = Date.parse(plan.at);
+  const options = radius.options;
+  const contained = new Map(options.contained.map((c) => [c.id, Date.parse(c.at)]));
+  const asOf = options.asOf === null ? Infinity : Date.parse(options.asOf);
+  const minRank = CONFIDENCE_RANK[options.minConfidence];
+  const edgeKinds = new Set(options.edgeKinds);
+
+  // Reached nodes: the found seeds, then the affected ones, numbered in that order.
+  const arrivalOf = new Map<string, { arrival: number; seed: boolean; seedStart: number }>();
+  for (const s of radius.seeds) {
+    if (!s.found) continue;
+    const at = s.at === null ? -Infinity : Date.parse(s.at);
+    arrivalOf.set(s.id, { arrival: at, seed: true, seedStart: at });
+  }
+  for (const a of radius.affected) {
+    if (!arrivalOf.has(a.id)) arrivalOf.set(a.id, { arrival: a.firstExposedAt === null ? -Infinity : Date.parse(a.firstExposedAt), seed: false, seedStart: NaN });
+  }
+  const ids = [...arrivalOf.keys()];
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const reached: Reached[] = [];
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const nodes = await store.getNodes(ids.slice(i, i + BATCH));
+    nodes.forEach((node, j) => {
+      if (!node) throw new BlastError('CONFLICT', `${ids[i + j]} was deleted while the plan was computed; try again`, { input: ids[i + j] });
+      const a = arrivalOf.get(node.id)!;
+      const p = node.props;
+      const credential = node.kind === 'Credential';
+      reached.push({
+        node,
+        ...a,
+        validFrom: credential ? (ms(p.createdAt) ?? -Infinity) : -Infinity,
+        validUntil: credential ? Math.min(ms(p.rotatedAt) ?? Infinity, ms(p.revokedAt) ?? Infinity) : Infinity,
+        containedAt: Math.min(ms(p.containedAt) ?? Infinity, contained.get(node.id) ?? Infinity),
+      });
+    });
+  }
+
+  // The radius's steps among reached nodes, under the same rules and filters as the engine.
+  const seen = new Set<string>();
+  const steps: Step[] = [];
+  /** Package number -> its VERSION_OF steps (Package -> version). */
+  const versionsOf = new Map<number, Step[]>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const edges = await store.edgesOf(ids.slice(i, i + BATCH), { direction: 'both', kinds: options.edgeKinds });
+    for (const e of edges) {
+      if (seen.has(e.key)) continue;
+      seen.add(e.key);
+      const step = stepOf(e);
+      if (!step) continue;
+      if (step.kind === 'VERSION_OF') {
+        const list = versionsOf.get(step.u) ?? [];
+        list.push(step);
+        versionsOf.set(step.u, list);
+      } else steps.push(step);
+    }
+  }
+  function stepOf(e: StoredEdge): Step | null {
+    const direction = PROPAGATION[e.kind];
+    if (direction === null || !edgeKinds.has(e.kind)) return null;
+    if (!(Date.parse(e.firstIngestedAt) <= asOf)) return null;
+    if (CONFIDENCE_RANK[e.confidence ?? 'confirmed'] < minRank) return null;
+    const [from, to] = direction === 'forward' ? [e.from, e.to] : [e.to, e.from];
+    const u = index.get(from);
+    const v = index.get(to);
+    if (u === undefined || v === undefined) return null;
+    const ru = reached[u]!;
+    const rv = reached[v]!;
+    if (!crosses(ru.node.kind, e.kind, e.access, rv.node.kind)) return null;
+    const lower = Math.max(ms(e.since) ?? -Infinity, rv.validFrom);
+    const upper = Math.min(ms(e.until) ?? Infinity, ru.containedAt, ru.validUntil, rv.validUntil);
+    if (lower > upper) return null;
+    if (e.kind === 'VERSION_OF') {
+      const pub = ms(rv.node.props.publishedAt) ?? NaN;
+      if (!(pub >= lower && pub <= upper)) return null;
+    }
+    return { u, v, kind: e.kind, key: e.key, lower, upper, grant: e.kind === 'GRANTS' };
+  }
+  steps.sort((a, b) => a.u - b.u || compareText(a.key, b.key));
+
+  // Which customers: the chosen ones (each must be a reached customer), else every reached one.
+  const reachedCustomers = radius.customers.map((c) => c.id);
+  let chosen: string[];
+  if (plan.customers === null) chosen = [...reachedCustomers].sort(compareText);
+  else {
+    const known = new Set(reachedCustomers);
+    plan.customers.forEach((c, i) => {
+      if (!known.has(c)) throw badInput(`${c} is not a customer this compromise reaches`, 'customers', `/${i}`);
+    });
+    chosen = plan.customers;
+  }
+  const alreadyReached = chosen.filter((c) => reached[index.get(c)!]!.arrival <= T);
+
+  // H, as a flow network: node x is 2x (in) and 2x+1 (out); grant g adds two more; then source, sink.
+  const n = reached.length;
+  const costOf = (x: number): number => {
+    const kind = reached[x]!.node.kind;
+    return kind === 'Credential' ? plan.costs.rotate : kind === 'Service' ? plan.costs.contain : Infinity;
+  };
+  interface Arc {
+    from: number;
+    to: number;
+  }
+  const arcs: Arc[] = [];
+  /** Grant gadgets: the step, in H's numbering at 2n + 2g. */
+  const grants: Step[] = [];
+  const liveAfter = (x: number) => reached[x]!.arrival > T;
+  const postT = (s: Step): number | null => {
+    const e = Math.max(reached[s.u]!.arrival, s.lower);
+    return e > s.upper || e <= T ? null : e;
+  };
+  for (const s of steps) {
+    const e = postT(s);
+    const publishTo = s.grant && reached[s.v]!.node.kind === 'Package' ? (versionsOf.get(s.v) ?? []) : [];
+    const versions = publishTo.filter((vs) => {
+      const pub = ms(reached[vs.v]!.node.props.publishedAt) ?? NaN;
+      // The publish rule: versions published inside this grant's window (from the credential's arrival).
+      return pub >= Math.max(reached[s.u]!.arrival, s.lower) && pub <= s.upper && pub > T && liveAfter(vs.v);
+    });
+    const intoV = e !== null && liveAfter(s.v);
+    if (!intoV && versions.length === 0) continue;
+    if (s.grant) {
+      const g = 2 * n + 2 * grants.length;
+      grants.push(s);
+      arcs.push({ from: 2 * s.u + 1, to: g });
+      if (intoV) arcs.push({ from: g + 1, to: 2 * s.v });
+      for (const vs of versions) arcs.push({ from: g + 1, to: 2 * vs.v });
+    } else {
+      arcs.push({ from: 2 * s.u + 1, to: 2 * s.v });
+    }
+  }
+  // A seed Package compromises its versions published from the seed's start on.
+  for (const [p, list] of versionsOf) {
+    const rp = reached[p]!;
+    if (!rp.seed) continue;
+    for (const vs of list) {
+      const pub = ms(reached[vs.v]!.node.props.publishedAt) ?? NaN;
+      if (pub >= rp.seedStart && pub > T && liveAfter(vs.v)) arcs.push({ from: 2 * p + 1, to: 2 * vs.v });
+    }
+  }
+  const size = 2 * n + 2 * grants.length + 2;
+  const source = size - 2;
+  const sink = size - 1;
+  const net = new FlowNetwork(size);
+  for (let x = 0; x < n; x++) net.addArc(2 * x, 2 * x + 1, costOf(x));
+  grants.forEach((_, g) => net.addArc(2 * n + 2 * g, 2 * n + 2 * g + 1, plan.costs.revoke));
+  for (const a of arcs) net.addArc(a.from, a.to, Infinity);
+  for (let x = 0; x < n; x++) if (reached[x]!.seed || !liveAfter(x)) net.addArc(source, 2 * x, Infinity);
+
+  // Adjacency of H (for reachability questions), from the arcs above plus the split arcs.
+  const adjacency: number[][] = Array.from({ length: size }, () => []);
+  for (let x = 0; x < n; x++) adjacency[2 * x]!.push(2 * x + 1);
+  grants.forEach((_, g) => adjacency[2 * n + 2 * g]!.push(2 * n + 2 * g + 1));
+  for (const a of arcs) adjacency[a.from]!.push(a.to);
+  const isCut = (h: number): boolean => (h < 2 * n ? Number.isFinite(costOf(h >> 1)) : h < 2 * n + 2 * grants.length);
+  const sources: number[] = [];
+  for (let x = 0; x < n; x++) if (reached[x]!.seed || !liveAfter(x)) sources.push(2 * x);
+
+  // Unprotectable: reached after T along arcs no action can cut.
+  const free = walk(adjacency, sources, (from) => !(isCut(from) && from % 2 === 0));
+  const candidates = chosen.filter((c) => !alreadyReached.includes(c));
+  const unprotectable = candidates.filter((c) => free[2 * index.get(c)!] === 1);
+  const targets = candidates.filter((c) => free[2 * index.get(c)!] === 0);
+  for (const c of targets) net.addArc(2 * index.get(c)!, sink, Infinity);
+
+  const total = net.maxFlow(source, sink);
+  if (!Number.isFinite(total)) throw new BlastError('INTERNAL', 'the containment plan found an uncuttable path it should have excluded');
+  const side = net.sourceSide(source);
+
+  const targetSet = new Set(targets.map((c) => index.get(c)!));
+  const reasonsOf = new Map(radius.customers.map((c) => [c.id, c.reasons]));
+  const actions: PlanAction[] = [];
+  const cutNodes = new Set<number>();
+  const cutGrants = new Set<number>();
+  const describe = (action: ActionKind, x: number, edge: string | null, cost: number, outNode: number, crosses: (h: PathHop) => boolean): PlanAction => {
+    const below = walk(adjacency, [outNode], () => true);
+    const protects = [...targetSet].filter((c) => below[2 * c] === 1).map((c) => reached[c]!.node.id).sort(compareText);
+    const cuts: PathHop[][] = [];
+    for (const c of protects) {
+      for (const r of reasonsOf.get(c) ?? []) {
+        if (r.path.some((h) => crosses(h) && h.arrival !== null && Date.parse(h.arrival) > T)) cuts.push(r.path);
+      }
+    }
+    return { action, node: reached[x]!.node.id, edge, cost, protects, cuts };
+  };
+  for (let x = 0; x < n; x++) {
+    if (side[2 * x] === 1 && side[2 * x + 1] === 0) {
+      cutNodes.add(x);
+      const id = reached[x]!.node.id;
+      const action: ActionKind = reached[x]!.node.kind === 'Credential' ? 'rotate' : 'contain';
+      actions.push(describe(action, x, null, costOf(x), 2 * x + 1, (h) => h.from === id));
+    }
+  }
+  grants.forEach((s, g) => {
+    const h = 2 * n + 2 * g;
+    if (side[h] === 1 && side[h + 1] === 0) {
+      cutGrants.add(g);
+      const from = reached[s.u]!.node.id;
+      const to = reached[s.v]!.node.id;
+      actions.push(describe('revoke', s.u, s.key, plan.costs.revoke, h + 1, (hop) => hop.from === from && hop.edge === 'GRANTS' && hop.to === to));
+    }
+  });
+  actions.sort((a, b) => compareText(a.node, b.node) || compareText(a.edge ?? '', b.edge ?? ''));
+  const totalCost = actions.reduce((sum, a) => sum + a.cost, 0);
+  if (totalCost !== total) throw new BlastError('INTERNAL', `the containment plan's cut (${totalCost}) differs from its flow (${total})`);
+
+  // Check: the plan applied, nothing chosen is reached; and what it spares.
+  const cutGrantKeys = new Set([...cutGrants].map((g) => grants[g]!.key));
+  const after = earliestArrivals(reached, steps, versionsOf, (s) => (cutNodes.has(s.u) || cutGrantKeys.has(s.key) ? Math.min(s.upper, T) : s.upper));
+  for (const c of targets) {
+    if (after[index.get(c)!]! !== Infinity) throw new BlastError('INTERNAL', `the containment plan leaves ${c} reachable`);
+  }
+  const spared = reached.filter((r, x) => !r.seed && after[x] === Infinity).map((r) => r.node);
+  return {
+    at: plan.at,
+    totalCost,
+    customers: [...targets].sort(compareText),
+    actions,
+    alreadyReached,
+    unprotectable,
+    spared: {
+      customers: spared.filter((s) => s.kind === 'Customer').map((s) => s.id).sort(compareText),
+      assets: spared.filter((s) => s.kind !== 'Customer').map((s) => s.id).sort(compareText),
+    },
+    snapshotId: radius.snapshotId,
+  };
+}
+
+/** Marks every node reachable from `starts` along arcs whose tail passes `pass`. */
+function walk(adjacency: readonly number[][], starts: readonly number[], pass: (from: number) => boolean): Uint8Array {
+  const seen = new Uint8Array(adjacency.length);
+  const stack: number[] = [];
+  for (const s of starts) {
+    if (seen[s] === 0) {
+      seen[s] = 1;
+      stack.push(s);
+    }
+  }
+  while (stack.length > 0) {
+    const u = stack.pop()!;
+    if (!pass(u)) continue;
+    for (const v of adjacency[u]!) {
+      if (seen[v] === 0) {
+        seen[v] = 1;
+        stack.push(v);
+      }
+    }
+  }
+  return seen;
+}
+
+/**
+ * Earliest arrival of every reached node from the seeds, over the radius's steps with each step's
+ * upper bound given by `upperOf` (Infinity = not reached). Reachability only: hops are not limited.
+ */
+function earliestArrivals(reached: readonly Reached[], steps: readonly Step[], versionsOf: ReadonlyMap<number, Step[]>, upperOf: (s: Step) => number): Float64Array {
+  const arrival = new Float64Array(reached.length).fill(Infinity);
+  const out: Step[][] = Array.from({ length: reached.length }, () => []);
+  for (const s of steps) out[s.u]!.push(s);
+  const heap = new MinHeap<[number, number]>((a, b) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]));
+  const offer = (v: number, at: number) => {
+    if (at < arrival[v]!) {
+      arrival[v] = at;
+      heap.push([at, v]);
+    }
+  };
+  const pubOf = (v: number) => ms(reached[v]!.node.props.publishedAt) ?? NaN;
+  reached.forEach((r, x) => {
+    if (!r.seed) return;
+    offer(x, r.seedStart);
+    for (const vs of r.node.kind === 'Package' ? (versionsOf.get(x) ?? []) : []) {
+      if (pubOf(vs.v) >= r.seedStart) offer(vs.v, pubOf(vs.v));
+    }
+  });
+  const done = new Uint8Array(reached.length);
+  for (let item = heap.pop(); item !== undefined; item = heap.pop()) {
+    const [t, u] = item;
+    if (done[u] === 1 || t !== arrival[u]) continue;
+    done[u] = 1;
+    for (const s of out[u]!) {
+      const upper = upperOf(s);
+      const at = Math.max(t, s.lower);
+      if (at > upper) continue;
+      offer(s.v, at);
+      if (!s.grant || reached[s.v]!.node.kind !== 'Package') continue;
+      for (const vs of versionsOf.get(s.v) ?? []) {
+        const pub = pubOf(vs.v);
+        if (pub >= at && pub <= upper) offer(vs.v, pub);
+      }
+    }
+  }
+  return arrival;
+}
+
+/**
+ * The step rules (ARCHITECTURE.md, blast-radius steps 1-5 and the publish rule) in the compromise's
+ * direction, as the engine applies them: which edge kinds leave which node kind for which, and the
+ * access a GRANTS needs.
+ */
+function crosses(from: NodeKind, edge: EdgeKind, access: Access | undefined, to: NodeKind): boolean {
+  switch (edge) {
+    case 'DEPENDS_ON':
+      return from === 'PackageVersion' && (to === 'PackageVersion' || to === 'Service');
+    case 'HOLDS':
+      return from === 'Service' && to === 'Credential';
+    case 'READS':
+    case 'WRITES':
+      return from === 'Service' && to === 'Dataset';
+    case 'USES':
+      return from === 'Service' && to === 'Customer';
+    case 'GRANTS':
+      if (from !== 'Credential') return false;
+      if (to === 'Dataset') return true;
+      if (to === 'Service') return access === 'admin' || access === 'deploy';
+      if (to === 'Package') return access === 'publish';
+      return false;
+    case 'DERIVED_FROM':
+      return from === 'Dataset' && to === 'Dataset';
+    case 'BELONGS_TO':
+      return from === 'Dataset' && to === 'Customer';
+    case 'VERSION_OF':
+      return from === 'Package' && to === 'PackageVersion';
+    case 'AFFECTS':
+      return false;
+  }
+}
+
+function ms(value: Json | undefined): number | null {
+  if (typeof value !== 'string') return null;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? null : t;
+}

@@ -11,6 +11,7 @@ import { registerCompromise } from './commands/compromise.js';
 import { registerServe } from './commands/serve.js';
 import { registerExport } from './commands/export.js';
 import { registerVerify } from './commands/verify.js';
+import { registerPlan } from './commands/plan.js';
 
 export const VERSION = '0.1.0';
 
@@ -44,6 +45,7 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
   registerServe(program, ctx);
   registerExport(program, ctx);
   registerVerify(program, ctx);
+  registerPlan(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -87,7 +87,10 @@ export interface PlanAction {
   cost: number;
   /** The chosen customers this action stands between the compromise and, by id. */
   protects: string[];
-  /** The chosen customers' evidence paths (as in the blast radius) that this action cuts after `at`. */
+  /**
+   * Evidence paths this action cuts after `at`: each protected customer's own paths from the blast
+   * radius that run through it, else (when none does) the earliest path through it to that customer.
+   */
   cuts: PathHop[][];
 }
 
@@ -177,6 +180,8 @@ interface Step {
   upper: number;
   /** A GRANTS step (revocable); to a Package, the publish rule continues to its versions. */
   grant: boolean;
+  /** The stored edge (for evidence: its sources). */
+  edge: StoredEdge;
 }
 
 /** Builds the plan on an already computed radius (the CLI and API share it). */
@@ -256,7 +261,7 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
       const pub = ms(rv.node.props.publishedAt) ?? NaN;
       if (!(pub >= lower && pub <= upper)) return null;
     }
-    return { u, v, kind: e.kind, key: e.key, lower, upper, grant: e.kind === 'GRANTS' };
+    return { u, v, kind: e.kind, key: e.key, lower, upper, grant: e.kind === 'GRANTS', edge: e };
   }
   steps.sort((a, b) => a.u - b.u || compareText(a.key, b.key));
 
@@ -354,13 +359,31 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
   const actions: PlanAction[] = [];
   const cutNodes = new Set<number>();
   const cutGrants = new Set<number>();
-  const describe = (action: ActionKind, x: number, edge: string | null, cost: number, outNode: number, crosses: (h: PathHop) => boolean): PlanAction => {
+  const pathTo = new Map<string, PathHop[]>(radius.affected.map((a) => [a.id, a.path]));
+  const evidence = new Evidence(reached, steps, versionsOf, T);
+  const describe = (action: ActionKind, x: number, edge: string | null, cost: number, outNode: number, crosses: (h: PathHop) => boolean, first: Step | null): PlanAction => {
     const below = walk(adjacency, [outNode], () => true);
     const protects = [...targetSet].filter((c) => below[2 * c] === 1).map((c) => reached[c]!.node.id).sort(compareText);
+    // The customers' own evidence paths (the radius's) that this action cuts after T; then, for a
+    // customer none of whose paths runs through it, the earliest path from the compromise through the
+    // action to that customer.
     const cuts: PathHop[][] = [];
+    const covered = new Set<string>();
     for (const c of protects) {
       for (const r of reasonsOf.get(c) ?? []) {
-        if (r.path.some((h) => crosses(h) && h.arrival !== null && Date.parse(h.arrival) > T)) cuts.push(r.path);
+        if (r.path.some((h) => crosses(h) && h.arrival !== null && Date.parse(h.arrival) > T)) {
+          cuts.push(r.path);
+          covered.add(c);
+        }
+      }
+    }
+    const missing = protects.filter((c) => !covered.has(c));
+    if (missing.length > 0) {
+      const prefix = pathTo.get(reached[x]!.node.id) ?? [];
+      const found = evidence.through(x, first);
+      for (const c of missing) {
+        const rest = found(index.get(c)!);
+        if (rest) cuts.push([...prefix, ...rest]);
       }
     }
     return { action, node: reached[x]!.node.id, edge, cost, protects, cuts };
@@ -370,7 +393,7 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
       cutNodes.add(x);
       const id = reached[x]!.node.id;
       const action: ActionKind = reached[x]!.node.kind === 'Credential' ? 'rotate' : 'contain';
-      actions.push(describe(action, x, null, costOf(x), 2 * x + 1, (h) => h.from === id));
+      actions.push(describe(action, x, null, costOf(x), 2 * x + 1, (h) => h.from === id, null));
     }
   }
   grants.forEach((s, g) => {
@@ -379,7 +402,7 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
       cutGrants.add(g);
       const from = reached[s.u]!.node.id;
       const to = reached[s.v]!.node.id;
-      actions.push(describe('revoke', s.u, s.key, plan.costs.revoke, h + 1, (hop) => hop.from === from && hop.edge === 'GRANTS' && hop.to === to));
+      actions.push(describe('revoke', s.u, s.key, plan.costs.revoke, h + 1, (hop) => hop.from === from && hop.edge === 'GRANTS' && hop.to === to, s));
     }
   });
   actions.sort((a, b) => compareText(a.node, b.node) || compareText(a.edge ?? '', b.edge ?? ''));
@@ -406,6 +429,84 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
     },
     snapshotId: radius.snapshotId,
   };
+}
+
+/**
+ * Evidence paths through an action: an earliest-arrival search that starts at the action's node at its
+ * radius arrival and leaves it only after T (through `first`, for a revoked grant), over the radius's
+ * steps; each hop cites its edge's sources. Paths are predecessor links, built on demand.
+ */
+class Evidence {
+  private readonly out: Step[][];
+
+  constructor(
+    private readonly reached: readonly Reached[],
+    steps: readonly Step[],
+    private readonly versionsOf: ReadonlyMap<number, Step[]>,
+    private readonly T: number,
+  ) {
+    this.out = Array.from({ length: reached.length }, () => []);
+    for (const s of steps) this.out[s.u]!.push(s);
+  }
+
+  /** The search from node x (through step `first` only, when given); answers the hops to a node, or null. */
+  through(x: number, first: Step | null): (target: number) => PathHop[] | null {
+    const { reached, T } = this;
+    const n = reached.length;
+    const arrival = new Float64Array(n).fill(Infinity);
+    /** The hop(s) that reached each node: [step] or [grant, version step]. */
+    const via: Array<Step[] | undefined> = new Array(n);
+    const arrival1 = new Float64Array(n);
+    const heap = new MinHeap<[number, number]>((a, b) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]));
+    const pubOf = (v: number) => ms(reached[v]!.node.props.publishedAt) ?? NaN;
+    const offer = (v: number, at: number, hops: Step[], at1: number) => {
+      if (v === x || at >= arrival[v]!) return;
+      arrival[v] = at;
+      via[v] = hops;
+      arrival1[v] = at1;
+      heap.push([at, v]);
+    };
+    const leave = (u: number, t: number, s: Step) => {
+      const at = Math.max(t, s.lower);
+      if (at > s.upper) return;
+      // Leaving the action's own node: only what is crossed after T is cut by the action.
+      if (u === x && at <= T) {
+        if (!(s.grant && reached[s.v]!.node.kind === 'Package')) return;
+      } else offer(s.v, at, [s], at);
+      if (!s.grant || reached[s.v]!.node.kind !== 'Package') return;
+      for (const vs of this.versionsOf.get(s.v) ?? []) {
+        const pub = pubOf(vs.v);
+        if (pub >= at && pub <= s.upper && pub > T) offer(vs.v, pub, [s, vs], at);
+      }
+    };
+    const start = reached[x]!.arrival;
+    for (const s of first ? [first] : this.out[x]!) leave(x, start, s);
+    const done = new Uint8Array(n);
+    for (let item = heap.pop(); item !== undefined; item = heap.pop()) {
+      const [t, u] = item;
+      if (done[u] === 1 || t !== arrival[u]) continue;
+      done[u] = 1;
+      for (const s of this.out[u]!) leave(u, t, s);
+    }
+    const hop = (s: Step, at: number): PathHop => ({
+      from: reached[s.u]!.node.id,
+      edge: s.kind,
+      to: reached[s.v]!.node.id,
+      arrival: at === -Infinity ? null : formatTime(at),
+      sources: s.edge.sources,
+    });
+    return (target) => {
+      if (arrival[target] === Infinity) return null;
+      const hops: PathHop[] = [];
+      for (let v = target; v !== x; ) {
+        const steps = via[v]!;
+        if (steps.length === 2) hops.push(hop(steps[1]!, arrival[v]!), hop(steps[0]!, arrival1[v]!));
+        else hops.push(hop(steps[0]!, arrival[v]!));
+        v = steps[0]!.u;
+      }
+      return hops.reverse();
+    };
+  }
 }
 
 /** Marks every node reachable from `starts` along arcs whose tail passes `pass`. */

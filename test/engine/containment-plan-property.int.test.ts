@@ -204,6 +204,16 @@ describe.each(STORES.filter((s) => s.backend === 'embedded'))('containment plan,
         expect([...p.customers, ...p.alreadyReached, ...p.unprotectable].sort()).toEqual(customers);
         expect(p.totalCost).toBe(p.actions.reduce((s, a) => s + a.cost, 0));
         if (p.actions.length > 0) withActions++;
+        // Each action shows, for every customer it protects, an evidence path through it to them.
+        for (const a of p.actions) {
+          expect(a.protects.length).toBeGreaterThan(0);
+          expect([...new Set(a.cuts.map((path) => path.at(-1)!.to))].sort()).toEqual(a.protects);
+          for (const path of a.cuts) {
+            expect(path[0]!.from).toBe(SEED);
+            path.slice(1).forEach((h, i) => expect(h.from).toBe(path[i]!.to));
+            expect(path.some((h) => h.from === a.node && (a.edge === null || `${h.from}|GRANTS|${h.to}|` === a.edge.slice(0, a.edge.lastIndexOf('|') + 1)))).toBe(true);
+          }
+        }
         expect(await stillReached(g, p)).toEqual([]);
         const best = cheapest(g, p.customers);
         expect(best).toBeLessThanOrEqual(p.totalCost);

@@ -2,6 +2,7 @@
 import { adminResolvers } from './admin.js';
 import { blastRadiusResolvers } from './blast-radius.js';
 import { compromiseResolvers } from './compromise.js';
+import { containmentPlanResolvers } from './containment-plan.js';
 import { exportDownloadResolvers } from './export-download.js';
 import { incidentResolvers } from './incident.js';
 import { ingestResolvers } from './ingest.js';
@@ -22,6 +23,7 @@ const DOMAINS: ResolverMap[] = [
   neighborhoodResolvers,
   pathResolvers,
   blastRadiusResolvers,
+  containmentPlanResolvers,
   exportDownloadResolvers,
   incidentResolvers,
   ingestResolvers,

@@ -12,6 +12,7 @@ import { registerServe } from './commands/serve.js';
 import { registerExport } from './commands/export.js';
 import { registerVerify } from './commands/verify.js';
 import { registerPlan } from './commands/plan.js';
+import { registerRotationQueue } from './commands/rotation-queue.js';
 
 export const VERSION = '0.1.0';
 
@@ -46,6 +47,7 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
   registerExport(program, ctx);
   registerVerify(program, ctx);
   registerPlan(program, ctx);
+  registerRotationQueue(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -3,6 +3,7 @@
  * aligned columns, no trailing spaces, deterministic like the JSON.
  */
 import type { ContainmentPlan } from './containment-plan.js';
+import type { RotationQueue } from './rotation-queue.js';
 
 export function formatPlanTable(plan: ContainmentPlan): string {
   const lines: string[] = [];
@@ -44,4 +45,23 @@ export function alignedTable(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => `  ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
   return [line(header), ...rows.map(line)];
+}
+
+/** `blast rotation-queue --format table`: most urgent first, one credential a line. */
+export function formatRotationTable(queue: RotationQueue): string {
+  const lines = [`Rotation queue on ${queue.snapshotId}: ${queue.credentials.length} credential${queue.credentials.length === 1 ? '' : 's'} to rotate`];
+  if (queue.credentials.length > 0) {
+    lines.push('');
+    const rows = queue.credentials.map((c, i) => [
+      String(i + 1),
+      c.credential,
+      when(c.firstExposedAt),
+      c.deadline === null ? '-' : `${when(c.deadline)} (${c.deadlineCustomer})`,
+      String(c.customers.length),
+      c.heldBy.join(', ') || '-',
+      c.opens.map((o) => (o.access ? `${o.id} (${o.access})` : o.id)).join(', ') || '-',
+    ]);
+    lines.push(...alignedTable(['#', 'CREDENTIAL', 'FIRST EXPOSED', 'NOTIFY BY', 'CUSTOMERS', 'HELD BY', 'OPENS'], rows));
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -3,6 +3,7 @@ import { adminResolvers } from './admin.js';
 import { blastRadiusResolvers } from './blast-radius.js';
 import { compromiseResolvers } from './compromise.js';
 import { containmentPlanResolvers } from './containment-plan.js';
+import { rotationQueueResolvers } from './rotation-queue.js';
 import { exportDownloadResolvers } from './export-download.js';
 import { incidentResolvers } from './incident.js';
 import { ingestResolvers } from './ingest.js';
@@ -24,6 +25,7 @@ const DOMAINS: ResolverMap[] = [
   pathResolvers,
   blastRadiusResolvers,
   containmentPlanResolvers,
+  rotationQueueResolvers,
   exportDownloadResolvers,
   incidentResolvers,
   ingestResolvers,

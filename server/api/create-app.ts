@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphStore } from '../store/graph-store.js';
+import { formatTime } from '../model/time.js';
 import { useArmor } from './armor.js';
 import { parseTokens, type TokenTable } from './auth.js';
 import { useBodyLimit } from './body-limit.js';
@@ -22,6 +23,7 @@ import { useDownloadRoute } from './download-route.js';
 import { createMaskError, type ErrorLog } from './errors.js';
 import { EXPORTS_PATH, ExportDownloads } from './export-downloads.js';
 import { useExecutionTimeout } from './execution-timeout.js';
+import { IncidentWatcher, useIncidentWatch, type IncidentWatchOptions } from './incident-watcher.js';
 import { useNoIntrospection } from './no-introspection.js';
 import { HEALTH_PATH, READY_PATH, useHealthRoutes } from './health-routes.js';
 import { resolveLimits, type ApiLimits } from './limits.js';
@@ -68,6 +70,12 @@ export interface AppOptions {
   health?: StoreHealthOptions;
   /** Where unexpected errors are logged. @default console.error */
   log?: ErrorLog;
+  /**
+   * Re-evaluate open incidents after every committed change and store revisions (incident-watcher.ts).
+   * @default null (off; `blast serve` turns it on)
+   * @example { pollMs: 5000 }
+   */
+  watchIncidents?: IncidentWatchOptions | null;
 }
 
 export interface App {
@@ -83,6 +91,8 @@ export interface App {
   /** Stops background probes and deletes export archives. Does not close the store. */
   close(): Promise<void>;
   yoga: YogaServerInstance<Record<string, unknown>, ApiContext>;
+  /** The incident watcher, when `watchIncidents` is on. */
+  watcher: IncidentWatcher | null;
 }
 
 /**
@@ -119,6 +129,9 @@ export function createApp(options: AppOptions): App {
   if (production) {
     plugins.push(useNoIntrospection());
   }
+  const now = () => formatTime(process.env.BLAST_NOW ? Date.parse(process.env.BLAST_NOW) : Date.now());
+  const watcher = options.watchIncidents ? new IncidentWatcher(store, now, log, options.watchIncidents) : null;
+  if (watcher) plugins.push(useIncidentWatch(watcher));
 
   const yoga = createYoga<Record<string, unknown>, ApiContext>({
     schema: buildSchema(),
@@ -137,6 +150,7 @@ export function createApp(options: AppOptions): App {
     plugins,
   });
 
+  watcher?.start();
   return {
     fetch: (request) => Promise.resolve(yoga.fetch(request)),
     requestListener: yoga as unknown as App['requestListener'],
@@ -144,9 +158,11 @@ export function createApp(options: AppOptions): App {
     limits,
     downloads,
     async close() {
+      await watcher?.close();
       health.close();
       await downloads.close();
     },
     yoga,
+    watcher,
   };
 }

@@ -13,6 +13,7 @@ import { registerExport } from './commands/export.js';
 import { registerVerify } from './commands/verify.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRotationQueue } from './commands/rotation-queue.js';
+import { registerIncident } from './commands/incident.js';
 
 export const VERSION = '0.1.0';
 
@@ -48,6 +49,7 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
   registerVerify(program, ctx);
   registerPlan(program, ctx);
   registerRotationQueue(program, ctx);
+  registerIncident(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

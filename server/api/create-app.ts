@@ -24,6 +24,7 @@ import { createMaskError, type ErrorLog } from './errors.js';
 import { EXPORTS_PATH, ExportDownloads } from './export-downloads.js';
 import { useExecutionTimeout } from './execution-timeout.js';
 import { IncidentWatcher, useIncidentWatch, type IncidentWatchOptions } from './incident-watcher.js';
+import { WebhookSender, type WebhookOptions } from './incident-webhooks.js';
 import { useNoIntrospection } from './no-introspection.js';
 import { HEALTH_PATH, READY_PATH, useHealthRoutes } from './health-routes.js';
 import { resolveLimits, type ApiLimits } from './limits.js';
@@ -76,6 +77,11 @@ export interface AppOptions {
    * @example { pollMs: 5000 }
    */
   watchIncidents?: IncidentWatchOptions | null;
+  /**
+   * POST each incident revision there, signed (incident-webhooks.ts); needs `watchIncidents`.
+   * @default null (`blast serve`: from BLAST_WEBHOOK_URL and BLAST_WEBHOOK_SECRET)
+   */
+  webhook?: WebhookOptions | null;
 }
 
 export interface App {
@@ -93,6 +99,8 @@ export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, ApiContext>;
   /** The incident watcher, when `watchIncidents` is on. */
   watcher: IncidentWatcher | null;
+  /** The webhook sender, when `webhook` is set. */
+  webhook: WebhookSender | null;
 }
 
 /**
@@ -109,6 +117,8 @@ export function createApp(options: AppOptions): App {
   const production = options.production ?? process.env.NODE_ENV === 'production';
   const tokens = typeof options.tokens === 'string' ? parseTokens(options.tokens) : (options.tokens ?? null);
   const log: ErrorLog = options.log ?? { error: (message, err) => console.error(`blast serve: ${message}:`, err) };
+  // Checked first: a bad webhook URL fails here, before anything starts.
+  const webhook = options.watchIncidents && options.webhook ? new WebhookSender(options.webhook, log) : null;
   const health = new StoreHealth(options.store, options.health);
   const store = guardStore(options.store, health);
   const webRoot = options.webRoot === undefined ? join(packageRoot(), 'web', 'dist') : options.webRoot;
@@ -132,6 +142,7 @@ export function createApp(options: AppOptions): App {
   const now = () => formatTime(process.env.BLAST_NOW ? Date.parse(process.env.BLAST_NOW) : Date.now());
   const watcher = options.watchIncidents ? new IncidentWatcher(store, now, log, options.watchIncidents) : null;
   if (watcher) plugins.push(useIncidentWatch(watcher));
+  if (webhook) watcher!.onRevision((event) => webhook.send(event));
 
   const yoga = createYoga<Record<string, unknown>, ApiContext>({
     schema: buildSchema(),
@@ -159,10 +170,12 @@ export function createApp(options: AppOptions): App {
     downloads,
     async close() {
       await watcher?.close();
+      await webhook?.close();
       health.close();
       await downloads.close();
     },
     yoga,
     watcher,
+    webhook,
   };
 }

@@ -22,6 +22,13 @@ export function graphChangeToken(store: GraphStore): Promise<string> {
   return store.snapshotId();
 }
 
+/** The watcher serving each store (the app's guarded store), for the subscription resolver. */
+const watchers = new WeakMap<GraphStore, IncidentWatcher>();
+
+export function watcherOf(store: GraphStore): IncidentWatcher | undefined {
+  return watchers.get(store);
+}
+
 export interface IncidentWatchOptions {
   /**
    * How often to look for writes by other processes, in ms; 0 turns the poll off.
@@ -47,7 +54,9 @@ export class IncidentWatcher {
     private readonly now: () => string,
     private readonly log: ErrorLog,
     private readonly options: IncidentWatchOptions = {},
-  ) {}
+  ) {
+    watchers.set(store, this);
+  }
 
   /** Starts the poll, and a first pass (incidents never evaluated get their first revision). */
   start(): void {
@@ -113,8 +122,11 @@ export class IncidentWatcher {
         }
       }
     }
-    // Our own revision writes change the token too; they need no second pass.
-    this.token = wrote ? await graphChangeToken(this.store) : token;
+    // Our own revision writes change the token too and need no second pass, unless another change
+    // was announced meanwhile: then keep the old token, so that the next pass looks again. (A write
+    // by another process during a pass that wrote revisions is only seen at its next change; a
+    // graph-version counter that our writes advance by known steps would close that gap.)
+    this.token = !wrote ? token : this.again ? token : await graphChangeToken(this.store);
   }
 }
 

@@ -4,6 +4,7 @@ import { blastRadiusResolvers } from './blast-radius.js';
 import { compromiseResolvers } from './compromise.js';
 import { containmentPlanResolvers } from './containment-plan.js';
 import { rotationQueueResolvers } from './rotation-queue.js';
+import { incidentSubscriptionResolvers } from './incident-subscription.js';
 import { exportDownloadResolvers } from './export-download.js';
 import { incidentResolvers } from './incident.js';
 import { ingestResolvers } from './ingest.js';
@@ -26,6 +27,7 @@ const DOMAINS: ResolverMap[] = [
   blastRadiusResolvers,
   containmentPlanResolvers,
   rotationQueueResolvers,
+  incidentSubscriptionResolvers,
   exportDownloadResolvers,
   incidentResolvers,
   ingestResolvers,

@@ -3,16 +3,15 @@
  * a new revision when the answer changed (issue 15).
  *
  * Kept as incidents are kept: in the Incident node's props, written through store.write, so both
- * stores hold them the same way. Two props:
+ * stores hold them the same way, in one prop:
  *
- *   answer     the last answer, compactly: { nodes: [[id, firstExposedAt], ...], customers: [...] },
- *              by id (nodes: every reached node but the seeds, customers included)
  *   revisions  [{ revision, snapshotId, at, diff }], oldest first; revision 1 is the first answer
  *              (its diff adds everything reached)
  *
- * A diff names, for nodes and for customers, what is newly affected, what is no longer affected, and
- * what is still affected but with another firstExposedAt. Revisions replay: applying every diff up to
- * revision n to the empty answer gives the answer at n (diffSince uses that).
+ * A diff names, for nodes (every reached node but the seeds, customers included) and for customers,
+ * what is newly affected, what is no longer affected, and what is still affected but with another
+ * firstExposedAt. Revisions replay: applying every diff up to revision n to the empty answer gives the
+ * answer at n, so the last answer is not stored apart.
  */
 import { createHash } from 'node:crypto';
 import { BlastError } from '../model/errors.js';
@@ -109,10 +108,11 @@ export function storedRevisions(incident: StoredNode): IncidentRevision[] {
   return Array.isArray(r) ? (r as unknown as IncidentRevision[]) : [];
 }
 
+/** The answer at the latest revision, replayed from the diffs. */
 function storedAnswer(incident: StoredNode): Answer {
-  const a = incident.props.answer as { nodes?: Array<[string, string | null]>; customers?: Array<[string, string | null]> } | undefined;
-  if (!a || typeof a !== 'object') return emptyAnswer();
-  return { nodes: new Map(a.nodes ?? []), customers: new Map(a.customers ?? []) };
+  let answer = emptyAnswer();
+  for (const r of storedRevisions(incident)) answer = applyDiff(answer, r.diff);
+  return answer;
 }
 
 /** The incident's seeds, as saved. */
@@ -142,10 +142,7 @@ export async function evaluateIncident(store: GraphStore, incident: StoredNode, 
   const diff = diffAnswers(storedAnswer(incident), after);
   if (previous.length > 0 && isEmptyDiff(diff)) return null;
   const revision: IncidentRevision = { revision: previous.length + 1, snapshotId: radius.snapshotId, at: now, diff };
-  const props: Props = {
-    answer: { nodes: pairs(after.nodes), customers: pairs(after.customers) } as unknown as Json,
-    revisions: [...previous, revision] as unknown as Json,
-  };
+  const props: Props = { revisions: [...previous, revision] as unknown as Json };
   const sha256 = createHash('sha256').update(canonicalJson({ id: incident.id, revision: revision.revision, snapshotId: revision.snapshotId })).digest('hex');
   await store.write({
     input: REVISION_SOURCE,
@@ -178,10 +175,6 @@ export function diffSince(incident: StoredNode, since: number): { since: number;
   let latest = at;
   for (const r of all.slice(since)) latest = applyDiff(latest, r.diff);
   return { since, latest: all.length, revisions: all.slice(since), diff: diffAnswers(at, latest) };
-}
-
-function pairs(map: ReadonlyMap<string, string | null>): Array<[string, string | null]> {
-  return [...map].sort(([a], [b]) => compareText(a, b));
 }
 
 function isObject(v: Json | undefined): v is { [key: string]: Json } {

@@ -253,9 +253,12 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
   const cutGrants = new Set<number>();
   const pathTo = new Map<string, PathHop[]>(radius.affected.map((a) => [a.id, a.path]));
   const evidence = new Evidence(reached, steps, versionsOf, T);
+  // Which targets each node of H leads to, as bitsets (one pass, not one search per action).
+  const targetList = [...targetSet];
+  const reach = reachBits(adjacency, targetList.map((c) => 2 * c));
+  const bitOf = new Map(targetList.map((c, i) => [c, i]));
   const describe = (action: ActionKind, x: number, edge: string | null, cost: number, outNode: number, crosses: (h: PathHop) => boolean, first: Step | null): PlanAction => {
-    const below = walk(adjacency, [outNode], () => true);
-    const protects = [...targetSet].filter((c) => below[2 * c] === 1).map((c) => reached[c]!.node.id).sort(compareText);
+    const protects = targetList.filter((_, i) => reach.has(outNode, i)).map((c) => reached[c]!.node.id).sort(compareText);
     // The customers' own evidence paths (the radius's) that this action cuts after T; then, for a
     // customer none of whose paths runs through it, the earliest path from the compromise through the
     // action to that customer.
@@ -272,7 +275,8 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
     const missing = protects.filter((c) => !covered.has(c));
     if (missing.length > 0) {
       const prefix = pathTo.get(reached[x]!.node.id) ?? [];
-      const found = evidence.through(x, first);
+      const wanted = missing.map((c) => index.get(c)!);
+      const found = evidence.through(x, first, wanted, (v) => wanted.some((c) => reach.has(2 * v, bitOf.get(c)!)));
       for (const c of missing) {
         const rest = found(index.get(c)!);
         if (rest) cuts.push([...prefix, ...rest]);
@@ -342,7 +346,7 @@ class Evidence {
   }
 
   /** The search from node x (through step `first` only, when given); answers the hops to a node, or null. */
-  through(x: number, first: Step | null): (target: number) => PathHop[] | null {
+  through(x: number, first: Step | null, targets: readonly number[], useful: (v: number) => boolean): (target: number) => PathHop[] | null {
     const { reached, T } = this;
     const n = reached.length;
     const arrival = new Float64Array(n).fill(Infinity);
@@ -352,7 +356,7 @@ class Evidence {
     const heap = new MinHeap<[number, number]>((a, b) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]));
     const pubOf = (v: number) => ms(reached[v]!.node.props.publishedAt) ?? NaN;
     const offer = (v: number, at: number, hops: Step[], at1: number) => {
-      if (v === x || at >= arrival[v]!) return;
+      if (v === x || at >= arrival[v]! || !useful(v)) return;
       arrival[v] = at;
       via[v] = hops;
       arrival1[v] = at1;
@@ -374,10 +378,14 @@ class Evidence {
     const start = reached[x]!.arrival;
     for (const s of first ? [first] : this.out[x]!) leave(x, start, s);
     const done = new Uint8Array(n);
+    let left = targets.length;
     for (let item = heap.pop(); item !== undefined; item = heap.pop()) {
+      if (left === 0) break;
       const [t, u] = item;
       if (done[u] === 1 || t !== arrival[u]) continue;
       done[u] = 1;
+      // Every target settled: their paths are final.
+      if (targets.includes(u)) left--;
       for (const s of this.out[u]!) leave(u, t, s);
     }
     const hop = (s: Step, at: number): PathHop => ({
@@ -399,6 +407,82 @@ class Evidence {
       return hops.reverse();
     };
   }
+}
+
+/** Which of the targets each node reaches (bit i: targets[i]), over a possibly cyclic graph. */
+interface ReachBits {
+  has(node: number, bit: number): boolean;
+}
+
+/**
+ * Reachability of `targets` from every node: strongly connected components (Tarjan, iterative), then
+ * one OR per arc in reverse topological order (the order Tarjan completes components). Memory: one
+ * bitset of targets per component.
+ */
+function reachBits(adjacency: readonly number[][], targets: readonly number[]): ReachBits {
+  const n = adjacency.length;
+  const words = Math.max(1, Math.ceil(targets.length / 32));
+  const order = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const comp = new Int32Array(n).fill(-1);
+  const onStack = new Uint8Array(n);
+  const stack: number[] = [];
+  const bits: Uint32Array[] = [];
+  const own = new Map<number, number[]>();
+  targets.forEach((t, i) => own.set(t, [...(own.get(t) ?? []), i]));
+  let counter = 0;
+  const frames: Array<[number, number]> = [];
+  for (let root = 0; root < n; root++) {
+    if (order[root] !== -1) continue;
+    frames.push([root, 0]);
+    order[root] = low[root] = counter++;
+    stack.push(root);
+    onStack[root] = 1;
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const [v, i] = frame;
+      const next = adjacency[v]!;
+      if (i < next.length) {
+        frame[1] = i + 1;
+        const w = next[i]!;
+        if (order[w] === -1) {
+          order[w] = low[w] = counter++;
+          stack.push(w);
+          onStack[w] = 1;
+          frames.push([w, 0]);
+        } else if (onStack[w] === 1) low[v] = Math.min(low[v]!, order[w]!);
+        continue;
+      }
+      frames.pop();
+      if (frames.length > 0) {
+        const parent = frames[frames.length - 1]![0];
+        low[parent] = Math.min(low[parent]!, low[v]!);
+      }
+      if (low[v] !== order[v]) continue;
+      // v roots a component: every component it reaches is complete, so its bits are final.
+      const c = bits.length;
+      const set = new Uint32Array(words);
+      const members: number[] = [];
+      for (;;) {
+        const w = stack.pop()!;
+        onStack[w] = 0;
+        comp[w] = c;
+        members.push(w);
+        if (w === v) break;
+      }
+      for (const w of members) {
+        for (const bit of own.get(w) ?? []) set[bit >> 5]! |= 1 << (bit & 31);
+        for (const u of adjacency[w]!) {
+          const other = comp[u]!;
+          if (other === c || other < 0) continue;
+          const them = bits[other]!;
+          for (let k = 0; k < words; k++) set[k]! |= them[k]!;
+        }
+      }
+      bits.push(set);
+    }
+  }
+  return { has: (node, bit) => ((bits[comp[node]!]![bit >> 5]! >>> (bit & 31)) & 1) === 1 };
 }
 
 /** Marks every node reachable from `starts` along arcs whose tail passes `pass`. */

@@ -276,7 +276,8 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
     if (missing.length > 0) {
       const prefix = pathTo.get(reached[x]!.node.id) ?? [];
       const wanted = missing.map((c) => index.get(c)!);
-      const found = evidence.through(x, first, wanted, (v) => wanted.some((c) => reach.has(2 * v, bitOf.get(c)!)));
+      const mask = reach.mask(wanted.map((c) => bitOf.get(c)!));
+      const found = evidence.through(x, first, wanted, (v) => reach.intersects(2 * v, mask));
       for (const c of missing) {
         const rest = found(index.get(c)!);
         if (rest) cuts.push([...prefix, ...rest]);
@@ -343,20 +344,42 @@ class Evidence {
   ) {
     this.out = Array.from({ length: reached.length }, () => []);
     for (const s of steps) this.out[s.u]!.push(s);
+    this.arrival = new Float64Array(reached.length).fill(Infinity);
+    this.arrival1 = new Float64Array(reached.length);
+    this.via = new Array(reached.length);
+    this.done = new Uint8Array(reached.length);
   }
 
   /** The search from node x (through step `first` only, when given); answers the hops to a node, or null. */
+  /** Search state, reused from one search to the next (only the entries a search touched are reset). */
+  private readonly arrival: Float64Array;
+  private readonly arrival1: Float64Array;
+  private readonly via: Array<Step[] | undefined>;
+  private readonly done: Uint8Array;
+  private touched: number[] = [];
+  private readonly times = new Map<number, string>();
+
+  /** Canonical time text, each instant formatted once; null for -Infinity (unknown, earliest). */
+  private timeText(at: number): string | null {
+    if (at === -Infinity) return null;
+    let t = this.times.get(at);
+    if (t === undefined) this.times.set(at, (t = formatTime(at)));
+    return t;
+  }
+
   through(x: number, first: Step | null, targets: readonly number[], useful: (v: number) => boolean): (target: number) => PathHop[] | null {
-    const { reached, T } = this;
-    const n = reached.length;
-    const arrival = new Float64Array(n).fill(Infinity);
-    /** The hop(s) that reached each node: [step] or [grant, version step]. */
-    const via: Array<Step[] | undefined> = new Array(n);
-    const arrival1 = new Float64Array(n);
+    const { reached, T, arrival, arrival1, via, done } = this;
+    for (const v of this.touched) {
+      arrival[v] = Infinity;
+      via[v] = undefined;
+      done[v] = 0;
+    }
+    const touched: number[] = (this.touched = []);
     const heap = new MinHeap<[number, number]>((a, b) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]));
     const pubOf = (v: number) => ms(reached[v]!.node.props.publishedAt) ?? NaN;
     const offer = (v: number, at: number, hops: Step[], at1: number) => {
       if (v === x || at >= arrival[v]! || !useful(v)) return;
+      if (arrival[v] === Infinity) touched.push(v);
       arrival[v] = at;
       via[v] = hops;
       arrival1[v] = at1;
@@ -377,22 +400,22 @@ class Evidence {
     };
     const start = reached[x]!.arrival;
     for (const s of first ? [first] : this.out[x]!) leave(x, start, s);
-    const done = new Uint8Array(n);
-    let left = targets.length;
+    const isTarget = new Set(targets);
+    let left = isTarget.size;
     for (let item = heap.pop(); item !== undefined; item = heap.pop()) {
       if (left === 0) break;
       const [t, u] = item;
       if (done[u] === 1 || t !== arrival[u]) continue;
       done[u] = 1;
       // Every target settled: their paths are final.
-      if (targets.includes(u)) left--;
+      if (isTarget.has(u)) left--;
       for (const s of this.out[u]!) leave(u, t, s);
     }
     const hop = (s: Step, at: number): PathHop => ({
       from: reached[s.u]!.node.id,
       edge: s.kind,
       to: reached[s.v]!.node.id,
-      arrival: at === -Infinity ? null : formatTime(at),
+      arrival: this.timeText(at),
       sources: s.edge.sources,
     });
     return (target) => {
@@ -412,6 +435,10 @@ class Evidence {
 /** Which of the targets each node reaches (bit i: targets[i]), over a possibly cyclic graph. */
 interface ReachBits {
   has(node: number, bit: number): boolean;
+  /** A bitset of the given bits, for `intersects`. */
+  mask(bits: readonly number[]): Uint32Array;
+  /** Whether the node reaches any target of the mask. */
+  intersects(node: number, mask: Uint32Array): boolean;
 }
 
 /**
@@ -482,7 +509,19 @@ function reachBits(adjacency: readonly number[][], targets: readonly number[]): 
       bits.push(set);
     }
   }
-  return { has: (node, bit) => ((bits[comp[node]!]![bit >> 5]! >>> (bit & 31)) & 1) === 1 };
+  return {
+    has: (node, bit) => ((bits[comp[node]!]![bit >> 5]! >>> (bit & 31)) & 1) === 1,
+    mask: (list) => {
+      const m = new Uint32Array(words);
+      for (const bit of list) m[bit >> 5]! |= 1 << (bit & 31);
+      return m;
+    },
+    intersects: (node, m) => {
+      const set = bits[comp[node]!]!;
+      for (let k = 0; k < words; k++) if ((set[k]! & m[k]!) !== 0) return true;
+      return false;
+    },
+  };
 }
 
 /** Marks every node reachable from `starts` along arcs whose tail passes `pass`. */

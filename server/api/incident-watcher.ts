@@ -108,6 +108,9 @@ export class IncidentWatcher {
     if (token === this.token) return;
     let wrote = false;
     for (const incident of await openIncidents(this.store)) {
+      // Let waiting requests in between incidents: a store that answers synchronously (embedded)
+      // would otherwise hold the event loop for the whole pass.
+      await new Promise((resolve) => setImmediate(resolve));
       const revision = await evaluateIncident(this.store, incident, this.now()).catch((err: unknown) => {
         this.log.error(`re-evaluating ${incident.id} failed`, err);
         return null;

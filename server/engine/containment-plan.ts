@@ -51,6 +51,12 @@ export type ActionKind = (typeof ACTION_KINDS)[number];
  */
 export const DEFAULT_ACTION_COSTS: Readonly<Record<ActionKind, number>> = { revoke: 1, rotate: 2, contain: 3 };
 
+/**
+ * Evidence paths listed per action: one per protected customer, for at most this many (by id), so
+ * that a plan over a large radius stays a readable size.
+ */
+export const MAX_CUTS_PER_ACTION = 20;
+
 /** Costs are whole numbers in this range, so that sums stay exact. */
 export const MAX_ACTION_COST = 1_000_000;
 
@@ -83,8 +89,9 @@ export interface PlanAction {
   /** The chosen customers this action stands between the compromise and, by id. */
   protects: string[];
   /**
-   * Evidence paths this action cuts after `at`: each protected customer's own paths from the blast
-   * radius that run through it, else (when none does) the earliest path through it to that customer.
+   * Evidence paths this action cuts after `at`, one per protected customer (the first
+   * MAX_CUTS_PER_ACTION by id): the customer's first path in the blast radius that runs through it,
+   * else the earliest path through it to that customer.
    */
   cuts: PathHop[][];
 }
@@ -262,17 +269,15 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
     // The customers' own evidence paths (the radius's) that this action cuts after T; then, for a
     // customer none of whose paths runs through it, the earliest path from the compromise through the
     // action to that customer.
-    const cuts: PathHop[][] = [];
-    const covered = new Set<string>();
-    for (const c of protects) {
-      for (const r of reasonsOf.get(c) ?? []) {
-        if (r.path.some((h) => crosses(h) && h.arrival !== null && Date.parse(h.arrival) > T)) {
-          cuts.push(r.path);
-          covered.add(c);
-        }
-      }
+    // One evidence path per protected customer (the first `MAX_CUTS_PER_ACTION` by id): its first
+    // path in the radius that runs through the action after T, else the earliest path through it.
+    const shown = protects.slice(0, MAX_CUTS_PER_ACTION);
+    const pathOf = new Map<string, PathHop[]>();
+    for (const c of shown) {
+      const r = (reasonsOf.get(c) ?? []).find((r) => r.path.some((h) => crosses(h) && h.arrival !== null && Date.parse(h.arrival) > T));
+      if (r) pathOf.set(c, r.path);
     }
-    const missing = protects.filter((c) => !covered.has(c));
+    const missing = shown.filter((c) => !pathOf.has(c));
     if (missing.length > 0) {
       const prefix = pathTo.get(reached[x]!.node.id) ?? [];
       const wanted = missing.map((c) => index.get(c)!);
@@ -280,9 +285,10 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
       const found = evidence.through(x, first, wanted, (v) => reach.intersects(2 * v, mask));
       for (const c of missing) {
         const rest = found(index.get(c)!);
-        if (rest) cuts.push([...prefix, ...rest]);
+        if (rest) pathOf.set(c, [...prefix, ...rest]);
       }
     }
+    const cuts = shown.flatMap((c) => (pathOf.has(c) ? [pathOf.get(c)!] : []));
     return { action, node: reached[x]!.node.id, edge, cost, protects, cuts };
   };
   for (let x = 0; x < n; x++) {

@@ -130,7 +130,8 @@ describe.each(STORES)('containment plan: $backend', (adapter) => {
     await write([], edges);
     const p = await plan();
     expect(summary(p)).toEqual(['rotate cred:k 2 -> org:c']);
-    expect(p.actions[0]!.cuts).toHaveLength(3);
+    // One evidence path per protected customer: org:c's first, through ds:d1.
+    expect(p.actions[0]!.cuts.map((path) => path.map((h) => h.to).join(' > '))).toEqual(['svc:a > cred:k > ds:d1 > org:c']);
     expect(p.spared).toEqual({ customers: ['org:c'], assets: ['ds:d1', 'ds:d2', 'ds:d3'] });
     expect(await stillReached(p)).toEqual([]);
     // Costs are per action kind: rotate 7 makes the three revokes (3) cheapest; contain 1 then makes

@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphStore } from '../store/graph-store.js';
+import { formatTime } from '../model/time.js';
 import { useArmor } from './armor.js';
 import { parseTokens, type TokenTable } from './auth.js';
 import { useBodyLimit } from './body-limit.js';
@@ -23,6 +24,8 @@ import { createMaskError, type ErrorLog } from './errors.js';
 import { EngineRuns } from './engine-runs.js';
 import { EXPORTS_PATH, ExportDownloads } from './export-downloads.js';
 import { useExecutionTimeout } from './execution-timeout.js';
+import { IncidentWatcher, useIncidentWatch, type IncidentWatchOptions } from './incident-watcher.js';
+import { WebhookSender, type WebhookOptions } from './incident-webhooks.js';
 import { useNoIntrospection } from './no-introspection.js';
 import { HEALTH_PATH, READY_PATH, useHealthRoutes } from './health-routes.js';
 import { resolveLimits, type ApiLimits } from './limits.js';
@@ -81,6 +84,17 @@ export interface AppOptions {
   health?: StoreHealthOptions;
   /** Where unexpected errors are logged. @default console.error */
   log?: ErrorLog;
+  /**
+   * Re-evaluate open incidents after every committed change and store revisions (incident-watcher.ts).
+   * @default null (off; `blast serve` turns it on)
+   * @example { pollMs: 5000 }
+   */
+  watchIncidents?: IncidentWatchOptions | null;
+  /**
+   * POST each incident revision there, signed (incident-webhooks.ts); needs `watchIncidents`.
+   * @default null (`blast serve`: from BLAST_WEBHOOK_URL and BLAST_WEBHOOK_SECRET)
+   */
+  webhook?: WebhookOptions | null;
 }
 
 export interface App {
@@ -96,6 +110,10 @@ export interface App {
   /** Stops background probes and deletes export archives. Does not close the store. */
   close(): Promise<void>;
   yoga: YogaServerInstance<Record<string, unknown>, ApiContext>;
+  /** The incident watcher, when `watchIncidents` is on. */
+  watcher: IncidentWatcher | null;
+  /** The webhook sender, when `webhook` is set. */
+  webhook: WebhookSender | null;
 }
 
 /**
@@ -112,6 +130,8 @@ export function createApp(options: AppOptions): App {
   const production = options.production ?? process.env.NODE_ENV === 'production';
   const tokens = typeof options.tokens === 'string' ? parseTokens(options.tokens) : (options.tokens ?? null);
   const log: ErrorLog = options.log ?? { error: (message, err) => console.error(`blast serve: ${message}:`, err) };
+  // Checked first: a bad webhook URL fails here, before anything starts.
+  const webhook = options.watchIncidents && options.webhook ? new WebhookSender(options.webhook, log) : null;
   const health = new StoreHealth(options.store, options.health);
   const store = guardStore(options.store, health);
   const webRoot = options.webRoot === undefined ? join(packageRoot(), 'web', 'dist') : options.webRoot;
@@ -134,6 +154,10 @@ export function createApp(options: AppOptions): App {
   if (production) {
     plugins.push(useNoIntrospection());
   }
+  const now = () => formatTime(process.env.BLAST_NOW ? Date.parse(process.env.BLAST_NOW) : Date.now());
+  const watcher = options.watchIncidents ? new IncidentWatcher(store, now, log, options.watchIncidents) : null;
+  if (watcher) plugins.push(useIncidentWatch(watcher));
+  if (webhook) watcher!.onRevision((event) => webhook.send(event));
 
   const yoga = createYoga<Record<string, unknown>, ApiContext>({
     schema: buildSchema(),
@@ -153,6 +177,7 @@ export function createApp(options: AppOptions): App {
   });
 
   const yogaListener = yoga as unknown as App['requestListener'];
+  watcher?.start();
   return {
     fetch: (request) => Promise.resolve(yoga.fetch(request)),
     requestListener: (req, res) => {
@@ -169,10 +194,14 @@ export function createApp(options: AppOptions): App {
     limits,
     downloads,
     async close() {
+      await watcher?.close();
+      await webhook?.close();
       health.close();
       await downloads.close();
       await engine.close();
     },
     yoga,
+    watcher,
+    webhook,
   };
 }

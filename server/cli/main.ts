@@ -13,6 +13,9 @@ import { registerExport } from './commands/export.js';
 import { registerVerify } from './commands/verify.js';
 import { registerUnchecked } from './commands/unchecked.js';
 import { registerLoad } from './commands/load.js';
+import { registerPlan } from './commands/plan.js';
+import { registerRotationQueue } from './commands/rotation-queue.js';
+import { registerIncident } from './commands/incident.js';
 
 export const VERSION = '0.1.0';
 
@@ -62,6 +65,9 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
   registerVerify(program, ctx);
   registerUnchecked(program, ctx);
   registerLoad(program, ctx);
+  registerPlan(program, ctx);
+  registerRotationQueue(program, ctx);
+  registerIncident(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -4,7 +4,7 @@
  *
  *     report.md, report.pdf          the report (summary, method, timeline, deadlines, evidence)
  *     blast-radius.json              the result, as `blast radius --format json` prints it
- *     affected.csv, customers.csv, paths.csv
+ *     affected.csv, customers.csv, paths.csv, rotation-queue.csv
  *     graph.graphml, graph.cyjs      the affected subgraph
  *     customers/<id>.md, .json       a notification pack per affected customer
  *     vex.cdx.json                   CycloneDX 1.6 VEX
@@ -28,6 +28,9 @@ import { renderMarkdown } from './markdown.js';
 import { renderPdf } from './pdf.js';
 import { buildReport } from './report.js';
 import { affectedCsv, customersCsv, pathsCsv } from './tables.js';
+import { planFromRadius, normalisePlanInput } from '../engine/containment-plan.js';
+import { rotationQueue } from '../engine/rotation-queue.js';
+import { incidentActionBlocks, rotationQueueCsv } from './incident-actions.js';
 import { vexJson } from './vex.js';
 
 export const TOOL_NAME = 'blast-radius';
@@ -170,11 +173,17 @@ export async function renderExport(store: GraphStore, seeds: readonly SeedInput[
     });
   };
   const report = timer.time('report (document model)', () => buildReport(model), 0);
+  // The containment plan at generatedAt and the rotation queue: a section before "About the files".
+  const plan = await timer.timeAsync('containment plan', () => planFromRadius(store, result, normalisePlanInput({ at: generatedAt })), 0);
+  const queue = await timer.timeAsync('rotation queue', () => rotationQueue(store, result), 0);
+  const about = report.blocks.findIndex((b) => b.type === 'heading' && b.text === 'About the files');
+  report.blocks.splice(about < 0 ? report.blocks.length : about, 0, ...incidentActionBlocks(plan, queue));
   put('report.md', () => renderMarkdown(report));
   put('blast-radius.json', () => `${JSON.stringify(result, null, 2)}\n`);
   put('affected.csv', () => affectedCsv(model));
   put('customers.csv', () => customersCsv(model));
   put('paths.csv', () => pathsCsv(model));
+  put('rotation-queue.csv', () => rotationQueueCsv(queue));
   put('graph.graphml', () => graphml(model));
   put('graph.cyjs', () => cytoscapeJson(model));
   const stems = customerFileStems(model.customers.map((c) => c.id));

@@ -14,6 +14,7 @@ export const FILE_DESCRIPTIONS: Array<[string, string]> = [
   ['affected.csv', 'one row per affected asset'],
   ['customers.csv', 'one row per affected customer or partner, with the notification deadline'],
   ['paths.csv', 'one row per hop of every affected asset\'s evidence path'],
+  ['rotation-queue.csv', 'one row per credential to rotate, most urgent first'],
   ['graph.graphml, graph.cyjs', 'the affected subgraph (seeds, affected assets, the relationships on the paths) for graph tools and Cytoscape'],
   ['customers/<id>.md, customers/<id>.json', 'a notification pack per affected customer'],
   ['vex.cdx.json', 'CycloneDX 1.6 VEX: the compromised package versions and affected services, analysis state exploitable'],

@@ -13,6 +13,7 @@ import type { ApiContext } from '../context.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { idOfKind, intArg, listArg } from './args.js';
 import { blastRadiusOf } from './blast-radius.js';
+import { REVISION_SOURCE, storedRevisions, type IncidentRevision } from '../../engine/incident-revisions.js';
 
 type Status = 'open' | 'contained' | 'closed';
 
@@ -75,10 +76,15 @@ export const incidentResolvers = {
     notes: (n: StoredNode) => (typeof n.props.notes === 'string' ? n.props.notes : null),
     options: (n: StoredNode) => (isObject(n.props.options) ? n.props.options : null),
     createdAt: (n: StoredNode) => n.firstIngestedAt,
-    updatedAt: (n: StoredNode) => n.sources.reduce((max, s) => (s.ingestedAt > max ? s.ingestedAt : max), n.firstIngestedAt),
+    // Revisions are the watcher's, not a change of the incident itself.
+    updatedAt: (n: StoredNode) => n.sources.reduce((max, s) => (s.source !== REVISION_SOURCE && s.ingestedAt > max ? s.ingestedAt : max), n.firstIngestedAt),
     node: (n: StoredNode) => n,
     blastRadius: (n: StoredNode, _: unknown, ctx: ApiContext) =>
       blastRadiusOf(ctx, storedSeeds(n), isObject(n.props.options) ? (n.props.options as BlastOptions) : {}),
+    revisions: (n: StoredNode, args: { first?: number | null; after?: string | null }, ctx: ApiContext) => revisionPage(ctx, n, args),
+  },
+  IncidentRevisionConnection: {
+    edges: (page: { rows: IncidentRevision[] }) => page.rows.map((node) => ({ cursor: encodeCursor(String(node.revision)), node })),
   },
   IncidentConnection: {
     edges: (page: { rows: StoredNode[] }) => page.rows.map((node) => ({ cursor: encodeCursor(node.id), node })),
@@ -107,6 +113,28 @@ async function incidentPage(ctx: ApiContext, args: { status?: Status | null; fir
       hasPreviousPage: after !== undefined,
       startCursor: firstRow ? encodeCursor(firstRow.id) : null,
       endCursor: last ? encodeCursor(last.id) : null,
+    },
+  };
+}
+
+function revisionPage(ctx: ApiContext, n: StoredNode, args: { first?: number | null; after?: string | null }) {
+  const first = intArg(args.first, 50, 1, ctx.limits.maxPageSize, 'first');
+  let from = 0;
+  if (args.after) {
+    const after = decodeCursor(args.after);
+    if (!/^[1-9]\d{0,8}$/.test(after)) throw new BlastError('BAD_INPUT', 'not a revision cursor (use pageInfo.endCursor or an edge cursor)', { input: 'after' });
+    from = Number(after);
+  }
+  const all = storedRevisions(n);
+  const rows = all.slice(from, from + first);
+  return {
+    rows,
+    totalCount: all.length,
+    pageInfo: {
+      hasNextPage: from + first < all.length,
+      hasPreviousPage: from > 0,
+      startCursor: rows[0] ? encodeCursor(String(rows[0].revision)) : null,
+      endCursor: rows.at(-1) ? encodeCursor(String(rows.at(-1)!.revision)) : null,
     },
   };
 }

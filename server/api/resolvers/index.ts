@@ -2,6 +2,9 @@
 import { adminResolvers } from './admin.js';
 import { blastRadiusResolvers } from './blast-radius.js';
 import { compromiseResolvers } from './compromise.js';
+import { containmentPlanResolvers } from './containment-plan.js';
+import { rotationQueueResolvers } from './rotation-queue.js';
+import { incidentSubscriptionResolvers } from './incident-subscription.js';
 import { exportDownloadResolvers } from './export-download.js';
 import { incidentResolvers } from './incident.js';
 import { ingestResolvers } from './ingest.js';
@@ -24,6 +27,9 @@ const DOMAINS: ResolverMap[] = [
   neighborhoodResolvers,
   pathResolvers,
   blastRadiusResolvers,
+  containmentPlanResolvers,
+  rotationQueueResolvers,
+  incidentSubscriptionResolvers,
   exportDownloadResolvers,
   incidentResolvers,
   ingestResolvers,

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { createApp } from '../../api/create-app.js';
+import { webhookFromEnv } from '../../api/incident-webhooks.js';
 import { deferredStore } from '../../api/deferred-store.js';
 import { listen } from '../../api/listen.js';
 import { LOOPBACK_HOSTS } from '../../api/loopback-hosts.js';
@@ -50,7 +51,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       await store.ping().catch((err) => log(`the ${backend} store is not available yet (${errorLine(err)}); /readyz reports it, retrying in the background`));
 
       const extraHosts = (process.env.BLAST_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
-      const app = createApp({ store, tokens, allowedHosts: [...LOOPBACK_HOSTS, ...extraHosts] });
+      const app = createApp({ store, tokens, allowedHosts: [...LOOPBACK_HOSTS, ...extraHosts], watchIncidents: {}, webhook: webhookFromEnv(process.env) });
       const listening = await listen(app, { host, port });
       if (!tokens && !isLoopback(host)) {
         log(`WARNING: listening on ${host} without BLAST_TOKENS; only requests addressed to a loopback name are answered`);

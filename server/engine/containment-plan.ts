@@ -1,0 +1,597 @@
+/**
+ * The containment plan: for seeds, options and an instant T, the cheapest set of actions that, applied
+ * at T, leaves none of the chosen customers reachable (issue 15; README "Containment plan").
+ *
+ * Actions: `rotate` a Credential and `contain` a Service (both mean: the node passes nothing on from T,
+ * exactly `blast radius --contain NODE@T`), and `revoke` one GRANTS edge (its `until` becomes T).
+ *
+ * How. The blast radius (computeBlastRadius, the one engine) gives every reached node's earliest
+ * arrival a(x). What can still spread after T is the graph H of the radius's steps u -> v that the
+ * compromise could cross after T: crossing at max(a(u), lower) inside the step's window, later than T,
+ * into a node not already reached by T. A plan only ever delays arrivals, so H contains every step any
+ * plan leaves open: cutting every H-path from the compromise to a customer is always enough (sound).
+ * H's sources are the seeds and every node reached by T; its cuttable elements are Credentials (cost
+ * `rotate`), Services (`contain`) and GRANTS edges (`revoke`); everything else is uncuttable. The plan
+ * is an exact minimum weighted vertex/edge cut of H, by max-flow (max-flow.ts) with each node split in
+ * two (in -> out, capacity its action's cost) and each grant its own two-node gadget.
+ *
+ * Exactness boundary: in H a step counts as open when its window is open at the earliest arrival of its
+ * tail. A plan can delay a tail past a window's close (a `until`, a rotation, a containedAt later than
+ * T) and so close a step for free; the plan never counts on that. Where no window in H closes after T,
+ * H is exactly what can spread after T and the plan is a true optimum; in general the temporal problem
+ * is NP-hard (vertex separators in temporal graphs, Kempe, Kleinberg and Kumar, 2002) and the plan is
+ * the optimum over H, still always sufficient.
+ *
+ * Ties: among plans of equal cost, the one closest to the compromise (the minimum cut whose source side
+ * is smallest, which is unique and leaves the fewest nodes exposed). Actions are listed by node id,
+ * then edge key.
+ *
+ * The plan is checked before it is returned: an earliest-arrival walk over the radius's steps with the
+ * plan applied must reach none of the chosen customers (else INTERNAL). The same walk gives `spared`:
+ * the nodes and customers the plan keeps from being reached ("what if we had done it at T").
+ */
+import { BlastError, badInput } from '../model/errors.js';
+import { parseId } from '../model/ids.js';
+import { formatTime, normalizeTime } from '../model/time.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { compareText } from './blast-options.js';
+import { computeBlastRadius, type BlastOptions, type BlastRadius, type PathHop, type SeedInput } from './blast-radius.js';
+import { FlowNetwork } from './max-flow.js';
+import { MinHeap } from './min-heap.js';
+import { ms, radiusSteps, type Reached, type Step } from './radius-steps.js';
+
+export const ACTION_KINDS = ['rotate', 'contain', 'revoke'] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+/**
+ * Default cost per action. Revoking one grant is the narrowest change, rotating a credential (issue a
+ * new one, redeploy its holders) costs more, and containing a service (take it down or rebuild it)
+ * the most; a credential with several grants is cheaper to rotate than to revoke grant by grant, and a
+ * service holding one credential is cheaper to keep running while rotating it.
+ */
+export const DEFAULT_ACTION_COSTS: Readonly<Record<ActionKind, number>> = { revoke: 1, rotate: 2, contain: 3 };
+
+/**
+ * Evidence paths listed per action: one per protected customer, for at most this many (by id), so
+ * that a plan over a large radius stays a readable size.
+ */
+export const MAX_CUTS_PER_ACTION = 20;
+
+/** Costs are whole numbers in this range, so that sums stay exact. */
+export const MAX_ACTION_COST = 1_000_000;
+
+export interface PlanInput {
+  /**
+   * When the actions are applied.
+   * @default now ($BLAST_NOW when set)
+   * @example '2026-03-24T12:00:00Z'
+   */
+  at?: string | null;
+  /**
+   * The customers to cut off; each must be reached by the radius.
+   * @default every reached customer not already reached by `at`
+   */
+  customers?: readonly string[] | null;
+  /**
+   * Cost per action kind, over DEFAULT_ACTION_COSTS; whole numbers from 1 to MAX_ACTION_COST.
+   * @example { rotate: 5 }
+   */
+  costs?: Partial<Record<ActionKind, number>> | null;
+}
+
+export interface PlanAction {
+  action: ActionKind;
+  /** The credential to rotate, the service to contain, or the credential whose grant is revoked. */
+  node: string;
+  /** For `revoke`, the grant's edge key (`from|GRANTS|to|access`); else null. */
+  edge: string | null;
+  cost: number;
+  /** The chosen customers this action stands between the compromise and, by id. */
+  protects: string[];
+  /**
+   * Evidence paths this action cuts after `at`, one per protected customer (the first
+   * MAX_CUTS_PER_ACTION by id): the customer's first path in the blast radius that runs through it,
+   * else the earliest path through it to that customer.
+   */
+  cuts: PathHop[][];
+}
+
+/** The plan; the first four fields are the JSON contract (issue 15), the rest extend it. */
+export interface ContainmentPlan {
+  at: string;
+  totalCost: number;
+  /** The customers the plan cuts off, by id. */
+  customers: string[];
+  actions: PlanAction[];
+  /** Chosen (or, by default, reached) customers already reached by `at`: no action at `at` helps them. */
+  alreadyReached: string[];
+  /** Chosen customers reached after `at` through nothing any action can cut (e.g. a seed dataset's owner). */
+  unprotectable: string[];
+  /** What applying the plan at `at` keeps from being reached, compared with doing nothing. */
+  spared: { customers: string[]; assets: string[] };
+  snapshotId: string;
+}
+
+export interface NormalisedPlanInput {
+  at: string;
+  customers: string[] | null;
+  costs: Record<ActionKind, number>;
+}
+
+export function normalisePlanInput(input: PlanInput = {}, now: () => string = currentTime): NormalisedPlanInput {
+  let at: string;
+  if (input.at === undefined || input.at === null) at = now();
+  else {
+    const t = normalizeTime(input.at);
+    if (t === null) throw badInput(`"${String(input.at)}" is not an ISO-8601 time with a zone (e.g. 2026-03-24T10:52:00Z)`, 'at');
+    at = t;
+  }
+  const costs = { ...DEFAULT_ACTION_COSTS };
+  for (const [kind, value] of Object.entries(input.costs ?? {})) {
+    if (!(ACTION_KINDS as readonly string[]).includes(kind)) throw badInput(`"${kind}" is not an action (expected ${ACTION_KINDS.join(', ')})`, 'costs');
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value < 1 || value > MAX_ACTION_COST) {
+      throw badInput(`the cost of ${kind} must be a whole number from 1 to ${MAX_ACTION_COST}, not ${String(value)}`, 'costs', `/${kind}`);
+    }
+    costs[kind as ActionKind] = value;
+  }
+  const customers =
+    input.customers === undefined || input.customers === null
+      ? null
+      : [...new Set(input.customers.map((c, i) => parseId(c, 'customers', `/${i}`).id))].sort(compareText);
+  return { at, customers, costs };
+}
+
+/** The current instant: $BLAST_NOW when set (reproducible runs), else the clock. */
+export function currentTime(): string {
+  return formatTime(process.env.BLAST_NOW ? Date.parse(process.env.BLAST_NOW) : Date.now());
+}
+
+/**
+ * The cheapest plan that cuts the chosen customers off, applied at `input.at`.
+ * @example
+ * const plan = await computeContainmentPlan(store, [{ id: 'pkg:pypi/litellm@1.82.8' }], {}, { at: '2026-03-24T11:00:00Z' });
+ * // plan.actions: [{ action: 'rotate', node: 'cred:acme/aws-prod-s3-reader', edge: null, cost: 2, protects: [...], cuts: [...] }]
+ */
+export async function computeContainmentPlan(store: GraphStore, seeds: readonly SeedInput[], options: BlastOptions = {}, input: PlanInput = {}): Promise<ContainmentPlan> {
+  const plan = normalisePlanInput(input);
+  const radius = await computeBlastRadius(store, seeds, options);
+  return planFromRadius(store, radius, plan);
+}
+
+/** Builds the plan on an already computed radius (the CLI and API share it). */
+export async function planFromRadius(store: GraphStore, radius: BlastRadius, plan: NormalisedPlanInput): Promise<ContainmentPlan> {
+  const T = Date.parse(plan.at);
+  const { reached, index, steps, versionsOf } = await radiusSteps(store, radius);
+
+  // Which customers: the chosen ones (each must be a reached customer), else every reached one.
+  const reachedCustomers = radius.customers.map((c) => c.id);
+  let chosen: string[];
+  if (plan.customers === null) chosen = [...reachedCustomers].sort(compareText);
+  else {
+    const known = new Set(reachedCustomers);
+    plan.customers.forEach((c, i) => {
+      if (!known.has(c)) throw badInput(`${c} is not a customer this compromise reaches`, 'customers', `/${i}`);
+    });
+    chosen = plan.customers;
+  }
+  const alreadyReached = chosen.filter((c) => reached[index.get(c)!]!.arrival <= T);
+
+  // H, as a flow network: node x is 2x (in) and 2x+1 (out); grant g adds two more; then source, sink.
+  const n = reached.length;
+  const costOf = (x: number): number => {
+    const kind = reached[x]!.node.kind;
+    return kind === 'Credential' ? plan.costs.rotate : kind === 'Service' ? plan.costs.contain : Infinity;
+  };
+  interface Arc {
+    from: number;
+    to: number;
+  }
+  const arcs: Arc[] = [];
+  /** Grant gadgets: the step, in H's numbering at 2n + 2g. */
+  const grants: Step[] = [];
+  const liveAfter = (x: number) => reached[x]!.arrival > T;
+  const postT = (s: Step): number | null => {
+    const e = Math.max(reached[s.u]!.arrival, s.lower);
+    return e > s.upper || e <= T ? null : e;
+  };
+  for (const s of steps) {
+    const e = postT(s);
+    const publishTo = s.grant && reached[s.v]!.node.kind === 'Package' ? (versionsOf.get(s.v) ?? []) : [];
+    const versions = publishTo.filter((vs) => {
+      const pub = ms(reached[vs.v]!.node.props.publishedAt) ?? NaN;
+      // The publish rule: versions published inside this grant's window (from the credential's arrival).
+      return pub >= Math.max(reached[s.u]!.arrival, s.lower) && pub <= s.upper && pub > T && liveAfter(vs.v);
+    });
+    const intoV = e !== null && liveAfter(s.v);
+    if (!intoV && versions.length === 0) continue;
+    if (s.grant) {
+      const g = 2 * n + 2 * grants.length;
+      grants.push(s);
+      arcs.push({ from: 2 * s.u + 1, to: g });
+      if (intoV) arcs.push({ from: g + 1, to: 2 * s.v });
+      for (const vs of versions) arcs.push({ from: g + 1, to: 2 * vs.v });
+    } else {
+      arcs.push({ from: 2 * s.u + 1, to: 2 * s.v });
+    }
+  }
+  // A seed Package compromises its versions published from the seed's start on.
+  for (const [p, list] of versionsOf) {
+    const rp = reached[p]!;
+    if (!rp.seed) continue;
+    for (const vs of list) {
+      const pub = ms(reached[vs.v]!.node.props.publishedAt) ?? NaN;
+      if (pub >= rp.seedStart && pub > T && liveAfter(vs.v)) arcs.push({ from: 2 * p + 1, to: 2 * vs.v });
+    }
+  }
+  const size = 2 * n + 2 * grants.length + 2;
+  const source = size - 2;
+  const sink = size - 1;
+  const net = new FlowNetwork(size);
+  for (let x = 0; x < n; x++) net.addArc(2 * x, 2 * x + 1, costOf(x));
+  grants.forEach((_, g) => net.addArc(2 * n + 2 * g, 2 * n + 2 * g + 1, plan.costs.revoke));
+  for (const a of arcs) net.addArc(a.from, a.to, Infinity);
+  for (let x = 0; x < n; x++) if (reached[x]!.seed || !liveAfter(x)) net.addArc(source, 2 * x, Infinity);
+
+  // Adjacency of H (for reachability questions), from the arcs above plus the split arcs.
+  const adjacency: number[][] = Array.from({ length: size }, () => []);
+  for (let x = 0; x < n; x++) adjacency[2 * x]!.push(2 * x + 1);
+  grants.forEach((_, g) => adjacency[2 * n + 2 * g]!.push(2 * n + 2 * g + 1));
+  for (const a of arcs) adjacency[a.from]!.push(a.to);
+  const isCut = (h: number): boolean => (h < 2 * n ? Number.isFinite(costOf(h >> 1)) : h < 2 * n + 2 * grants.length);
+  const sources: number[] = [];
+  for (let x = 0; x < n; x++) if (reached[x]!.seed || !liveAfter(x)) sources.push(2 * x);
+
+  // Unprotectable: reached after T along arcs no action can cut.
+  const free = walk(adjacency, sources, (from) => !(isCut(from) && from % 2 === 0));
+  const candidates = chosen.filter((c) => !alreadyReached.includes(c));
+  const unprotectable = candidates.filter((c) => free[2 * index.get(c)!] === 1);
+  const targets = candidates.filter((c) => free[2 * index.get(c)!] === 0);
+  for (const c of targets) net.addArc(2 * index.get(c)!, sink, Infinity);
+
+  const total = net.maxFlow(source, sink);
+  if (!Number.isFinite(total)) throw new BlastError('INTERNAL', 'the containment plan found an uncuttable path it should have excluded');
+  const side = net.sourceSide(source);
+
+  const targetSet = new Set(targets.map((c) => index.get(c)!));
+  const reasonsOf = new Map(radius.customers.map((c) => [c.id, c.reasons]));
+  const actions: PlanAction[] = [];
+  const cutNodes = new Set<number>();
+  const cutGrants = new Set<number>();
+  const pathTo = new Map<string, PathHop[]>(radius.affected.map((a) => [a.id, a.path]));
+  const evidence = new Evidence(reached, steps, versionsOf, T);
+  // Which targets each node of H leads to, as bitsets (one pass, not one search per action).
+  const targetList = [...targetSet];
+  const reach = reachBits(adjacency, targetList.map((c) => 2 * c));
+  const bitOf = new Map(targetList.map((c, i) => [c, i]));
+  const describe = (action: ActionKind, x: number, edge: string | null, cost: number, outNode: number, crosses: (h: PathHop) => boolean, first: Step | null): PlanAction => {
+    const protects = targetList.filter((_, i) => reach.has(outNode, i)).map((c) => reached[c]!.node.id).sort(compareText);
+    // The customers' own evidence paths (the radius's) that this action cuts after T; then, for a
+    // customer none of whose paths runs through it, the earliest path from the compromise through the
+    // action to that customer.
+    // One evidence path per protected customer (the first `MAX_CUTS_PER_ACTION` by id): its first
+    // path in the radius that runs through the action after T, else the earliest path through it.
+    const shown = protects.slice(0, MAX_CUTS_PER_ACTION);
+    const pathOf = new Map<string, PathHop[]>();
+    for (const c of shown) {
+      const r = (reasonsOf.get(c) ?? []).find((r) => r.path.some((h) => crosses(h) && h.arrival !== null && Date.parse(h.arrival) > T));
+      if (r) pathOf.set(c, r.path);
+    }
+    const missing = shown.filter((c) => !pathOf.has(c));
+    if (missing.length > 0) {
+      const prefix = pathTo.get(reached[x]!.node.id) ?? [];
+      const wanted = missing.map((c) => index.get(c)!);
+      const mask = reach.mask(wanted.map((c) => bitOf.get(c)!));
+      const found = evidence.through(x, first, wanted, (v) => reach.intersects(2 * v, mask));
+      for (const c of missing) {
+        const rest = found(index.get(c)!);
+        if (rest) pathOf.set(c, [...prefix, ...rest]);
+      }
+    }
+    const cuts = shown.flatMap((c) => (pathOf.has(c) ? [pathOf.get(c)!] : []));
+    return { action, node: reached[x]!.node.id, edge, cost, protects, cuts };
+  };
+  for (let x = 0; x < n; x++) {
+    if (side[2 * x] === 1 && side[2 * x + 1] === 0) {
+      cutNodes.add(x);
+      const id = reached[x]!.node.id;
+      const action: ActionKind = reached[x]!.node.kind === 'Credential' ? 'rotate' : 'contain';
+      actions.push(describe(action, x, null, costOf(x), 2 * x + 1, (h) => h.from === id, null));
+    }
+  }
+  grants.forEach((s, g) => {
+    const h = 2 * n + 2 * g;
+    if (side[h] === 1 && side[h + 1] === 0) {
+      cutGrants.add(g);
+      const from = reached[s.u]!.node.id;
+      const to = reached[s.v]!.node.id;
+      actions.push(describe('revoke', s.u, s.key, plan.costs.revoke, h + 1, (hop) => hop.from === from && hop.edge === 'GRANTS' && hop.to === to, s));
+    }
+  });
+  actions.sort((a, b) => compareText(a.node, b.node) || compareText(a.edge ?? '', b.edge ?? ''));
+  const totalCost = actions.reduce((sum, a) => sum + a.cost, 0);
+  if (totalCost !== total) throw new BlastError('INTERNAL', `the containment plan's cut (${totalCost}) differs from its flow (${total})`);
+
+  // Check: the plan applied, nothing chosen is reached; and what it spares.
+  const cutGrantKeys = new Set([...cutGrants].map((g) => grants[g]!.key));
+  const after = earliestArrivals(reached, steps, versionsOf, (s) => (cutNodes.has(s.u) || cutGrantKeys.has(s.key) ? Math.min(s.upper, T) : s.upper));
+  for (const c of targets) {
+    if (after[index.get(c)!]! !== Infinity) throw new BlastError('INTERNAL', `the containment plan leaves ${c} reachable`);
+  }
+  const spared = reached.filter((r, x) => !r.seed && after[x] === Infinity).map((r) => r.node);
+  return {
+    at: plan.at,
+    totalCost,
+    customers: [...targets].sort(compareText),
+    actions,
+    alreadyReached,
+    unprotectable,
+    spared: {
+      customers: spared.filter((s) => s.kind === 'Customer').map((s) => s.id).sort(compareText),
+      assets: spared.filter((s) => s.kind !== 'Customer').map((s) => s.id).sort(compareText),
+    },
+    snapshotId: radius.snapshotId,
+  };
+}
+
+/**
+ * Evidence paths through an action: an earliest-arrival search that starts at the action's node at its
+ * radius arrival and leaves it only after T (through `first`, for a revoked grant), over the radius's
+ * steps; each hop cites its edge's sources. Paths are predecessor links, built on demand.
+ */
+class Evidence {
+  private readonly out: Step[][];
+
+  constructor(
+    private readonly reached: readonly Reached[],
+    steps: readonly Step[],
+    private readonly versionsOf: ReadonlyMap<number, Step[]>,
+    private readonly T: number,
+  ) {
+    this.out = Array.from({ length: reached.length }, () => []);
+    for (const s of steps) this.out[s.u]!.push(s);
+    this.arrival = new Float64Array(reached.length).fill(Infinity);
+    this.arrival1 = new Float64Array(reached.length);
+    this.via = new Array(reached.length);
+    this.done = new Uint8Array(reached.length);
+  }
+
+  /** The search from node x (through step `first` only, when given); answers the hops to a node, or null. */
+  /** Search state, reused from one search to the next (only the entries a search touched are reset). */
+  private readonly arrival: Float64Array;
+  private readonly arrival1: Float64Array;
+  private readonly via: Array<Step[] | undefined>;
+  private readonly done: Uint8Array;
+  private touched: number[] = [];
+  private readonly times = new Map<number, string>();
+
+  /** Canonical time text, each instant formatted once; null for -Infinity (unknown, earliest). */
+  private timeText(at: number): string | null {
+    if (at === -Infinity) return null;
+    let t = this.times.get(at);
+    if (t === undefined) this.times.set(at, (t = formatTime(at)));
+    return t;
+  }
+
+  through(x: number, first: Step | null, targets: readonly number[], useful: (v: number) => boolean): (target: number) => PathHop[] | null {
+    const { reached, T, arrival, arrival1, via, done } = this;
+    for (const v of this.touched) {
+      arrival[v] = Infinity;
+      via[v] = undefined;
+      done[v] = 0;
+    }
+    const touched: number[] = (this.touched = []);
+    const heap = new MinHeap<[number, number]>((a, b) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]));
+    const pubOf = (v: number) => ms(reached[v]!.node.props.publishedAt) ?? NaN;
+    const offer = (v: number, at: number, hops: Step[], at1: number) => {
+      if (v === x || at >= arrival[v]! || !useful(v)) return;
+      if (arrival[v] === Infinity) touched.push(v);
+      arrival[v] = at;
+      via[v] = hops;
+      arrival1[v] = at1;
+      heap.push([at, v]);
+    };
+    const leave = (u: number, t: number, s: Step) => {
+      const at = Math.max(t, s.lower);
+      if (at > s.upper) return;
+      // Leaving the action's own node: only what is crossed after T is cut by the action.
+      if (u === x && at <= T) {
+        if (!(s.grant && reached[s.v]!.node.kind === 'Package')) return;
+      } else offer(s.v, at, [s], at);
+      if (!s.grant || reached[s.v]!.node.kind !== 'Package') return;
+      for (const vs of this.versionsOf.get(s.v) ?? []) {
+        const pub = pubOf(vs.v);
+        if (pub >= at && pub <= s.upper && pub > T) offer(vs.v, pub, [s, vs], at);
+      }
+    };
+    const start = reached[x]!.arrival;
+    for (const s of first ? [first] : this.out[x]!) leave(x, start, s);
+    const isTarget = new Set(targets);
+    let left = isTarget.size;
+    for (let item = heap.pop(); item !== undefined; item = heap.pop()) {
+      if (left === 0) break;
+      const [t, u] = item;
+      if (done[u] === 1 || t !== arrival[u]) continue;
+      done[u] = 1;
+      // Every target settled: their paths are final.
+      if (isTarget.has(u)) left--;
+      for (const s of this.out[u]!) leave(u, t, s);
+    }
+    const hop = (s: Step, at: number): PathHop => ({
+      from: reached[s.u]!.node.id,
+      edge: s.kind,
+      to: reached[s.v]!.node.id,
+      arrival: this.timeText(at),
+      sources: s.edge.sources,
+    });
+    return (target) => {
+      if (arrival[target] === Infinity) return null;
+      const hops: PathHop[] = [];
+      for (let v = target; v !== x; ) {
+        const steps = via[v]!;
+        if (steps.length === 2) hops.push(hop(steps[1]!, arrival[v]!), hop(steps[0]!, arrival1[v]!));
+        else hops.push(hop(steps[0]!, arrival[v]!));
+        v = steps[0]!.u;
+      }
+      return hops.reverse();
+    };
+  }
+}
+
+/** Which of the targets each node reaches (bit i: targets[i]), over a possibly cyclic graph. */
+interface ReachBits {
+  has(node: number, bit: number): boolean;
+  /** A bitset of the given bits, for `intersects`. */
+  mask(bits: readonly number[]): Uint32Array;
+  /** Whether the node reaches any target of the mask. */
+  intersects(node: number, mask: Uint32Array): boolean;
+}
+
+/**
+ * Reachability of `targets` from every node: strongly connected components (Tarjan, iterative), then
+ * one OR per arc in reverse topological order (the order Tarjan completes components). Memory: one
+ * bitset of targets per component.
+ */
+function reachBits(adjacency: readonly number[][], targets: readonly number[]): ReachBits {
+  const n = adjacency.length;
+  const words = Math.max(1, Math.ceil(targets.length / 32));
+  const order = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const comp = new Int32Array(n).fill(-1);
+  const onStack = new Uint8Array(n);
+  const stack: number[] = [];
+  const bits: Uint32Array[] = [];
+  const own = new Map<number, number[]>();
+  targets.forEach((t, i) => own.set(t, [...(own.get(t) ?? []), i]));
+  let counter = 0;
+  const frames: Array<[number, number]> = [];
+  for (let root = 0; root < n; root++) {
+    if (order[root] !== -1) continue;
+    frames.push([root, 0]);
+    order[root] = low[root] = counter++;
+    stack.push(root);
+    onStack[root] = 1;
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const [v, i] = frame;
+      const next = adjacency[v]!;
+      if (i < next.length) {
+        frame[1] = i + 1;
+        const w = next[i]!;
+        if (order[w] === -1) {
+          order[w] = low[w] = counter++;
+          stack.push(w);
+          onStack[w] = 1;
+          frames.push([w, 0]);
+        } else if (onStack[w] === 1) low[v] = Math.min(low[v]!, order[w]!);
+        continue;
+      }
+      frames.pop();
+      if (frames.length > 0) {
+        const parent = frames[frames.length - 1]![0];
+        low[parent] = Math.min(low[parent]!, low[v]!);
+      }
+      if (low[v] !== order[v]) continue;
+      // v roots a component: every component it reaches is complete, so its bits are final.
+      const c = bits.length;
+      const set = new Uint32Array(words);
+      const members: number[] = [];
+      for (;;) {
+        const w = stack.pop()!;
+        onStack[w] = 0;
+        comp[w] = c;
+        members.push(w);
+        if (w === v) break;
+      }
+      for (const w of members) {
+        for (const bit of own.get(w) ?? []) set[bit >> 5]! |= 1 << (bit & 31);
+        for (const u of adjacency[w]!) {
+          const other = comp[u]!;
+          if (other === c || other < 0) continue;
+          const them = bits[other]!;
+          for (let k = 0; k < words; k++) set[k]! |= them[k]!;
+        }
+      }
+      bits.push(set);
+    }
+  }
+  return {
+    has: (node, bit) => ((bits[comp[node]!]![bit >> 5]! >>> (bit & 31)) & 1) === 1,
+    mask: (list) => {
+      const m = new Uint32Array(words);
+      for (const bit of list) m[bit >> 5]! |= 1 << (bit & 31);
+      return m;
+    },
+    intersects: (node, m) => {
+      const set = bits[comp[node]!]!;
+      for (let k = 0; k < words; k++) if ((set[k]! & m[k]!) !== 0) return true;
+      return false;
+    },
+  };
+}
+
+/** Marks every node reachable from `starts` along arcs whose tail passes `pass`. */
+function walk(adjacency: readonly number[][], starts: readonly number[], pass: (from: number) => boolean): Uint8Array {
+  const seen = new Uint8Array(adjacency.length);
+  const stack: number[] = [];
+  for (const s of starts) {
+    if (seen[s] === 0) {
+      seen[s] = 1;
+      stack.push(s);
+    }
+  }
+  while (stack.length > 0) {
+    const u = stack.pop()!;
+    if (!pass(u)) continue;
+    for (const v of adjacency[u]!) {
+      if (seen[v] === 0) {
+        seen[v] = 1;
+        stack.push(v);
+      }
+    }
+  }
+  return seen;
+}
+
+/**
+ * Earliest arrival of every reached node from the seeds, over the radius's steps with each step's
+ * upper bound given by `upperOf` (Infinity = not reached). Reachability only: hops are not limited.
+ */
+function earliestArrivals(reached: readonly Reached[], steps: readonly Step[], versionsOf: ReadonlyMap<number, Step[]>, upperOf: (s: Step) => number): Float64Array {
+  const arrival = new Float64Array(reached.length).fill(Infinity);
+  const out: Step[][] = Array.from({ length: reached.length }, () => []);
+  for (const s of steps) out[s.u]!.push(s);
+  const heap = new MinHeap<[number, number]>((a, b) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]));
+  const offer = (v: number, at: number) => {
+    if (at < arrival[v]!) {
+      arrival[v] = at;
+      heap.push([at, v]);
+    }
+  };
+  const pubOf = (v: number) => ms(reached[v]!.node.props.publishedAt) ?? NaN;
+  reached.forEach((r, x) => {
+    if (!r.seed) return;
+    offer(x, r.seedStart);
+    for (const vs of r.node.kind === 'Package' ? (versionsOf.get(x) ?? []) : []) {
+      if (pubOf(vs.v) >= r.seedStart) offer(vs.v, pubOf(vs.v));
+    }
+  });
+  const done = new Uint8Array(reached.length);
+  for (let item = heap.pop(); item !== undefined; item = heap.pop()) {
+    const [t, u] = item;
+    if (done[u] === 1 || t !== arrival[u]) continue;
+    done[u] = 1;
+    for (const s of out[u]!) {
+      const upper = upperOf(s);
+      const at = Math.max(t, s.lower);
+      if (at > upper) continue;
+      offer(s.v, at);
+      if (!s.grant || reached[s.v]!.node.kind !== 'Package') continue;
+      for (const vs of versionsOf.get(s.v) ?? []) {
+        const pub = pubOf(vs.v);
+        if (pub >= at && pub <= upper) offer(vs.v, pub);
+      }
+    }
+  }
+  return arrival;
+}

@@ -59,6 +59,31 @@ const LIST_SIZES: Record<string, SizeRule> = {
   'Reason.path': 1,
   'ExportDownload.seeds': 1,
   'IngestResult.warnings': 1,
+  // The bounded readers of a blast radius: a page is sized by its own `first` (capped by maxPageSize).
+  'AffectedConnection.edges': 1,
+  'BlastRadius.counts': 1,
+  // Engine answers computed whole, like a blast radius, and leading back into no graph field:
+  // revisions' stored diffs, the containment plan, the rotation queue, unchecked uses.
+  'IncidentRevisionConnection.edges': 1,
+  'DiffPart.added': 1,
+  'DiffPart.removed': 1,
+  'DiffPart.moved': 1,
+  'TimeWindow.seeds': 1,
+  'ContainmentPlan.customers': 1,
+  'ContainmentPlan.actions': 1,
+  'ContainmentPlan.alreadyReached': 1,
+  'ContainmentPlan.unprotectable': 1,
+  'PlanAction.protects': 1,
+  'PlanAction.cuts': 1,
+  'Spared.customers': 1,
+  'Spared.assets': 1,
+  'RotationQueue.credentials': 1,
+  'RotationEntry.customers': 1,
+  'RotationEntry.opens': 1,
+  'RotationEntry.heldBy': 1,
+  'RotationEntry.path': 1,
+  'UncheckedUse.usedBy': 1,
+  'CompromisedNodes.nodes': 1,
 };
 
 /** Caps on `first`, per field. */
@@ -67,6 +92,8 @@ const FIRST_CAPS: Record<string, (limits: ApiLimits) => number> = {
   'Query.incidents': (l) => l.maxPageSize,
   'Query.search': (l) => l.maxSearchResults,
   'Node.edges': (l) => l.maxNodeEdges,
+  'BlastRadius.affectedPage': (l) => l.maxPageSize,
+  'Incident.revisions': (l) => l.maxPageSize,
 };
 
 // graphql ships CommonJS and ESM builds that a test runner may load side by side, so types are read

@@ -77,7 +77,8 @@ describe.each(STORES)('nested neighbourhood aliases: $backend', (adapter) => {
   });
 
   it('a query past the deadline answers TIMEOUT and its work stops; /healthz answers meanwhile', async () => {
-    const { store: slow, calls } = slowed(store, 40);
+    // Slow enough that the walk needs several times the 400 ms deadline, however fast the machine.
+    const { store: slow, calls } = slowed(store, 250);
     // Limits raised so the query passes the estimate and runs until the deadline cuts it off.
     const t = await overHttp(makeApp(slow, { limits: { maxResultObjects: 1e15, requestTimeoutMs: 400 } }));
     try {
@@ -86,10 +87,16 @@ describe.each(STORES)('nested neighbourhood aliases: $backend', (adapter) => {
       const r = await query;
       expect(errorCode(r)).toBe('TIMEOUT');
       expect(health.every((h) => h.status === 200)).toBe(true);
-      // Cancelled for real: no store call starts once the in-flight ones have settled.
-      await new Promise((r) => setTimeout(r, 300));
-      const settled = calls.edgesOf;
-      await new Promise((r) => setTimeout(r, 600));
+      // Cancelled for real: once the calls in flight have settled (no new one for 500 ms; a loaded
+      // machine may take a while), no store call starts.
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      let settled = calls.edgesOf;
+      for (let quiet = 0, waited = 0; quiet < 500 && waited < 10_000; waited += 100) {
+        await sleep(100);
+        if (calls.edgesOf === settled) quiet += 100;
+        else [settled, quiet] = [calls.edgesOf, 0];
+      }
+      await sleep(600);
       expect(calls.edgesOf).toBe(settled);
     } finally {
       await t.close();

@@ -39,7 +39,7 @@ export function formatTable(result: TableInput, customerNodes: ReadonlyMap<strin
       const hours = customerNodes.get(c.id)?.props.notifyWithinHours;
       return [c.name.trim() === '' ? defaultName(c.id) : c.name, c.id, when(c.firstExposedAt), String(a.hops), a.confidence, deadline(c.firstExposedAt, hours), c.reasons.map((r) => r.via).join(', ')];
     });
-    lines.push(...table(['NAME', 'ID', 'FIRST EXPOSED', 'HOPS', 'CONFIDENCE', 'NOTIFY BY', 'VIA'], rows));
+    for (const line of table(['NAME', 'ID', 'FIRST EXPOSED', 'HOPS', 'CONFIDENCE', 'NOTIFY BY', 'VIA'], rows)) lines.push(line);
   }
 
   const assets = result.affected.filter((a) => a.kind !== 'Customer');
@@ -52,7 +52,8 @@ export function formatTable(result: TableInput, customerNodes: ReadonlyMap<strin
     lines.push(`${kind} (${ofKind.length})`);
     // Never blank: a node nobody named shows the name derived from its id (`acme/key`, `litellm@1.82.8`).
     const rows = ofKind.map((a) => [a.id, a.name.trim() === '' ? defaultName(a.id) : a.name, when(a.firstExposedAt), String(a.hops), a.confidence, a.path.at(-1)?.from ?? '']);
-    lines.push(...table(['ID', 'NAME', 'FIRST EXPOSED', 'HOPS', 'CONFIDENCE', 'FROM'], rows));
+    // A loop, not push(...rows): a kind of a million rows would overflow the call stack.
+    for (const line of table(['ID', 'NAME', 'FIRST EXPOSED', 'HOPS', 'CONFIDENCE', 'FROM'], rows)) lines.push(line);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -27,14 +27,7 @@ export interface HopRef {
 }
 
 /** An affected node without its path: what tables, counts and pages show. */
-export interface AffectedSummary {
-  id: string;
-  kind: NodeKind;
-  name: string;
-  firstExposedAt: string | null;
-  hops: number;
-  confidence: Confidence;
-}
+export type AffectedSummary = Omit<AffectedNode, 'path'>;
 
 interface ReasonRef {
   via: number;

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../../server/api/create-app.js';
 import { listen } from '../../server/api/listen.js';
-import { packageRoot } from '../../server/api/package-root.js';
+import { packageRoot } from '../../server/package-root.js';
 import { prepareInput } from '../../server/ingest/ingest-file.js';
 import type { GraphStore, StoreBackend } from '../../server/store/graph-store.js';
 import { openStore, storeSettingsFromEnv } from '../../server/store/open-store.js';

@@ -30,7 +30,7 @@ import { useNoIntrospection } from './no-introspection.js';
 import { HEALTH_PATH, READY_PATH, useHealthRoutes } from './health-routes.js';
 import { resolveLimits, type ApiLimits } from './limits.js';
 import { LOOPBACK_HOSTS, useAllowedHosts } from './loopback-hosts.js';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../package-root.js';
 import { useRequireToken } from './require-token.js';
 import { useResultSizeLimit } from './result-size.js';
 import { buildSchema } from './schema.js';

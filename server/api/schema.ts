@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../package-root.js';
 import { mergeResolvers } from './resolvers/index.js';
 
 /** Where the .graphql files live, relative to the package root. */

@@ -12,7 +12,7 @@ import type { Source } from '../model/types.js';
 import type { Projection } from '../projection/projection.js';
 import type { GraphStore } from '../store/graph-store.js';
 import type { NormalisedOptions } from './blast-options.js';
-import type { AffectedCustomer, AffectedNode, BlastRadius, BlastSeed, CustomerReason, PathHop } from './blast-radius.js';
+import type { AffectedCustomer, AffectedNode, BlastRadius, BlastSeed, CustomerReason, PathHop } from './blast-result.js';
 import { byArrivalThenNumber } from './arrival-order.js';
 import type { TableInput } from './format-table.js';
 import { StepFilter, type SearchQuery, type SearchResult } from './search.js';

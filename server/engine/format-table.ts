@@ -7,7 +7,7 @@ import { NODE_KINDS } from '../model/kinds.js';
 import { defaultName } from '../model/record.js';
 import { formatTime } from '../model/time.js';
 import type { Props } from '../model/types.js';
-import type { BlastRadius } from './blast-radius.js';
+import type { BlastRadius } from './blast-result.js';
 
 /**
  * What the table reads of a result: a whole BlastRadius, or a summary (BlastRun.tableInput) whose

@@ -6,7 +6,7 @@
 import type { EdgeKind, NodeKind } from '../model/kinds.js';
 import type { StoredEdge, StoredNode } from '../model/record.js';
 import type { GraphBatch, GraphStats, Source, WriteSummary } from '../model/types.js';
-import type { StoreSettings } from './open-store.js';
+import type { StoreBackend, StoreSettings } from './store-settings.js';
 import type { ProjectionSink, ProjectionState } from './projection-source.js';
 import type { WriteProgress } from './write-recipe.js';
 
@@ -16,7 +16,7 @@ export interface WriteOptions {
   onProgress?: WriteProgress;
 }
 
-export type StoreBackend = 'embedded' | 'neo4j';
+export type { StoreBackend } from './store-settings.js';
 
 export interface GraphStore {
   readonly backend: StoreBackend;

@@ -1,20 +1,9 @@
 /** Opens the configured store: `--store` or BLAST_STORE, else embedded. */
 import { BlastError } from '../model/errors.js';
-import type { GraphStore, StoreBackend } from './graph-store.js';
+import type { GraphStore } from './graph-store.js';
+import type { StoreSettings } from './store-settings.js';
 
-export interface Neo4jSettings {
-  uri: string;
-  user: string;
-  password: string;
-  database?: string;
-}
-
-export interface StoreSettings {
-  backend: StoreBackend;
-  /** Embedded: the data folder. @default $BLAST_DATA_DIR or `.blast` */
-  dataDir?: string;
-  neo4j?: Neo4jSettings;
-}
+export type { Neo4jSettings, StoreSettings } from './store-settings.js';
 
 /** Settings from the environment: BLAST_STORE, BLAST_DATA_DIR, NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE. */
 export function storeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, backend?: string): StoreSettings {

@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { BlastError, type ErrorCode } from '../model/errors.js';
 import type { SearchQuery, SearchResult } from '../engine/search.js';
-import { packageRoot } from '../api/package-root.js';
+import { packageRoot } from '../package-root.js';
 import { Projection, type ProjectionMeta } from '../projection/projection.js';
-import type { StoreSettings } from '../store/open-store.js';
+import type { StoreSettings } from '../store/store-settings.js';
 import type { WorkerRequest } from './engine-worker.js';
 
 export interface EnginePoolOptions {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { GraphQLEnumType, GraphQLInputObjectType, GraphQLNamedType, GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../server/api/package-root.js';
+import { packageRoot } from '../../server/package-root.js';
 import { buildSchema, loadTypeDefs } from '../../server/api/schema.js';
 
 const BUILT_IN = new Set(['String', 'Int', 'Float', 'Boolean', 'ID']);

@@ -18,7 +18,7 @@ import type { Command } from 'commander';
 import { BlastError } from '../../model/errors.js';
 import { prepareFile, type PreparedInput } from '../../ingest/ingest-file.js';
 import { resolveAgainstStore } from '../../ingest/resolve.js';
-import { packageRoot } from '../../api/package-root.js';
+import { packageRoot } from '../../package-root.js';
 import { EmbeddedStore } from '../../store/embedded/embedded-store.js';
 import { DB_FILE } from '../../store/embedded/schema.js';
 import { importArgs, importCommand, writeImportFiles } from '../../store/neo4j/import-files.js';

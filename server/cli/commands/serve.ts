@@ -9,7 +9,7 @@ import { webhookFromEnv } from '../../api/incident-webhooks.js';
 import { deferredStore } from '../../api/deferred-store.js';
 import { listen } from '../../api/listen.js';
 import { LOOPBACK_HOSTS } from '../../api/loopback-hosts.js';
-import { packageRoot } from '../../api/package-root.js';
+import { packageRoot } from '../../package-root.js';
 import { prepareFile } from '../../ingest/ingest-file.js';
 import { resolveAgainstStore } from '../../ingest/resolve.js';
 import { badInput } from '../../model/errors.js';

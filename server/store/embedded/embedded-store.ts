@@ -23,7 +23,7 @@ import type { StoredEdge, StoredNode } from '../../model/stored-record.js';
 import { edgeKeysOf } from '../../model/write-plan.js';
 import type { GraphBatch, GraphStats, Source, WriteSummary } from '../../model/types.js';
 import type { GraphStore, WriteOptions } from '../graph-store.js';
-import type { StoreSettings } from '../open-store.js';
+import type { StoreSettings } from '../store-settings.js';
 import type { ProjectionSink, ProjectionState } from '../projection-source.js';
 import { completeForWrite, emptyLoaded, forEachHashChange, runWriteSync, type Loaded, type SyncWriteSteps } from '../write-recipe.js';
 import { createBulkFile, removeStaleBulkFiles, wantsBulk, type BulkFile } from './bulk-file.js';

@@ -21,7 +21,7 @@ import { edgeKey, type StoredEdge, type StoredNode } from '../../model/stored-re
 import type { GraphBatch, GraphStats, Source, WriteSummary } from '../../model/types.js';
 import type { GraphStore, WriteOptions } from '../graph-store.js';
 import type { ProjectionSink, ProjectionState } from '../projection-source.js';
-import type { Neo4jSettings, StoreSettings } from '../open-store.js';
+import type { Neo4jSettings, StoreSettings } from '../store-settings.js';
 import { completeForWrite, emptyLoaded, forEachHashChange, runWriteAsync, type AsyncWriteSteps, type Loaded } from '../write-recipe.js';
 import { cypherCatalog, type CypherCatalog, type Hops, type Statement, type Vars } from './cypher-loader.js';
 import { Executor, isTimeout, type ExecutorOptions, type Row, type Tx } from './executor.js';

@@ -10,7 +10,6 @@
  *     nodes, single paths, customers and the whole contract JSON are produced on demand; an edge's
  *     sources are read from the store only for the hops printed.
  */
-import { badInput } from '../model/errors.js';
 import { CONFIDENCE_RANK, EDGE_KINDS } from '../model/kinds.js';
 import { formatTime } from '../model/time.js';
 import { currentProjection, type ProjectionEvents } from '../projection/current-projection.js';
@@ -88,10 +87,4 @@ export async function runBlastRadius(store: GraphStore, seeds: readonly SeedInpu
  */
 export async function computeBlastRadius(store: GraphStore, seeds: readonly SeedInput[], options: BlastOptions = {}, run: RunOptions = {}): Promise<BlastRadius> {
   return (await runBlastRadius(store, seeds, options, run)).materialise(store);
-}
-
-/** Throws BAD_INPUT unless `n` is a non-negative integer (page sizes and offsets). */
-export function checkCount(n: unknown, input: string): number {
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw badInput(`${input} must be a non-negative integer`, input);
-  return n;
 }

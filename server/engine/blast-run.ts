@@ -49,6 +49,7 @@ export class BlastRun {
   private customerList: Array<{ node: number; reasons: ReasonRef[] }> | null = null;
   private byKind: Map<NodeKind, Int32Array> | null = null;
   private positionByNode: Int32Array | null = null;
+  private allPositions: Int32Array | null = null;
 
   constructor(
     readonly projection: Projection,
@@ -78,7 +79,8 @@ export class BlastRun {
 
   /** Positions in `affectedOrder` of the affected nodes of one kind (all when undefined). */
   positions(kind?: NodeKind): Int32Array {
-    if (kind === undefined) return Int32Array.from({ length: this.affectedOrder.length }, (_, i) => i);
+    // Made once: materialise() and json() slice it per chunk of a radius of any size.
+    if (kind === undefined) return (this.allPositions ??= Int32Array.from({ length: this.affectedOrder.length }, (_, i) => i));
     return this.kindIndex().get(kind) ?? new Int32Array(0);
   }
 

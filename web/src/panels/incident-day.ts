@@ -24,10 +24,13 @@ import {
 import { fromLocalInput } from '../time-input.js';
 import { h, replace, showTime } from '../ui/dom.js';
 
-/** The walk a panel's answer belongs to: seeds, start and options (equal keys: same answer). */
+/**
+ * The walk a panel's answer belongs to: seeds, start, options and the graph's snapshot (equal keys:
+ * same answer; a re-walk after the graph changed is another walk).
+ */
 export function walkKey(ex: Explorer): string {
   const s = ex.state;
-  return JSON.stringify([s.seeds, s.at, s.minConfidence, s.maxHops]);
+  return JSON.stringify([s.seeds, s.at, s.minConfidence, s.maxHops, ex.result?.snapshotId ?? null]);
 }
 
 function walkInput(ex: Explorer) {
@@ -103,7 +106,7 @@ export class PlanPanel {
 
   /** The walk changed: a plan computed for another walk is no longer shown. */
   walkChanged(): void {
-    if (this.key !== null && this.key === walkKey(this.ex)) return;
+    if (this.plan && this.key === walkKey(this.ex)) return;
     this.abort?.abort();
     this.gen++;
     this.plan = null;
@@ -233,7 +236,6 @@ export class QueuePanel {
   private key: string | null = null;
   private gen = 0;
   private abort: AbortController | null = null;
-  private waiters: Array<() => void> = [];
 
   constructor(private readonly ex: Explorer) {}
 
@@ -246,7 +248,7 @@ export class QueuePanel {
 
   /** The walk changed: reload when the panel is open, else forget the old queue. */
   walkChanged(): void {
-    if (this.key !== null && this.key === walkKey(this.ex)) return;
+    if (this.queue && this.key === walkKey(this.ex)) return;
     this.abort?.abort();
     this.gen++;
     this.queue = null;
@@ -254,12 +256,6 @@ export class QueuePanel {
     this.ex.els['queue-count']!.textContent = '';
     replace(this.ex.els['queue-body']!, h('p', { class: 'hint' }, this.ex.state.seeds.length ? '' : 'Walk from a seed first: the queue is for the walk on screen.'));
     if ((this.ex.els.queue as HTMLDetailsElement).open) void this.load();
-  }
-
-  /** Resolves once the queue for the current walk is shown (or failed). */
-  settled(): Promise<void> {
-    if (this.key === walkKey(this.ex) || this.gen === 0) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   async load(): Promise<void> {
@@ -285,16 +281,10 @@ export class QueuePanel {
       this.render(queue);
     } catch (err) {
       if (gen !== this.gen || (err as Error).name === 'AbortError') return;
-      this.key = key;
       ex.els['queue-count']!.textContent = '';
       replace(body, errorCard(describeError(err)));
     } finally {
-      if (gen === this.gen) {
-        body.removeAttribute('aria-busy');
-        const w = this.waiters;
-        this.waiters = [];
-        w.forEach((f) => f());
-      }
+      if (gen === this.gen) body.removeAttribute('aria-busy');
     }
   }
 

@@ -66,6 +66,24 @@ function ownGraph(): GraphBatch {
   return prepareInput('t15.yaml', Buffer.from(OWN_GRAPH), { ingestedAt: '2026-04-01T00:00:00Z' }).batch;
 }
 
+/**
+ * A wide radius: WIDE services each ran the poisoned package, hold a credential of their own and
+ * serve a customer of their own. Acting before the compromise takes WIDE actions (contain each), and
+ * the queue has WIDE credentials: longer than a page of either panel.
+ */
+const WIDE = 230;
+const WIDE_SEED = 'pkg:npm/t15-wide@1.0.0';
+function wideGraph(): GraphBatch {
+  const n = (i: number) => String(i).padStart(3, '0');
+  const lines = ['version: 1', 'packages:', `  - { purl: ${WIDE_SEED}, compromisedAt: 2026-06-01T00:00:00Z }`, 'services:'];
+  for (let i = 0; i < WIDE; i++) lines.push(`  - { id: svc:t15w/s${n(i)}, name: Wide ${n(i)}, kind: app, dependsOn: [{ purl: ${WIDE_SEED} }], holds: [cred:t15w/c${n(i)}] }`);
+  lines.push('credentials:');
+  for (let i = 0; i < WIDE; i++) lines.push(`  - { id: cred:t15w/c${n(i)}, name: Wide key ${n(i)}, type: api-key }`);
+  lines.push('customers:');
+  for (let i = 0; i < WIDE; i++) lines.push(`  - { id: org:t15w-${n(i)}, name: Wide customer ${n(i)}, notifyWithinHours: ${24 + (i % 5)}, uses: [svc:t15w/s${n(i)}] }`);
+  return prepareInput('t15-wide.yaml', Buffer.from(`${lines.join('\n')}\n`), { ingestedAt: '2026-04-01T00:00:00Z' }).batch;
+}
+
 interface Hop {
   from: string;
   edge: string;
@@ -158,7 +176,7 @@ describe('explorer incident-day panels in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await buildWebIfStale();
-    server = await startExplorerServer({ batches: [ownGraph()] });
+    server = await startExplorerServer({ batches: [ownGraph(), wideGraph()] });
     locked = await startExplorerServer({ batches: [ownGraph()], tokens: 'viewer15:viewer' });
     browser = await launchChromium();
   }, SETUP_MS);
@@ -321,6 +339,37 @@ describe('explorer incident-day panels in Chromium', () => {
       'viewer15',
     );
     expect(await page.textContent('#plan-total')).toBe(String(api.containmentPlan.totalCost));
+    await page.close();
+  }, TEST_MS);
+
+  it('draws a long plan and queue a page at a time: “Show more” adds the next, in the API’s order', async () => {
+    const { page, errors } = await openWalk(browser, server, WIDE_SEED);
+    const api = await apiPlan(server, WIDE_SEED, '2026-05-01T00:00:00Z');
+    expect(api.actions.length).toBe(WIDE);
+    await computePlan(page, '2026-05-01T00:00');
+    expect(await page.textContent('#plan-total')).toBe(String(api.totalCost));
+    const all = api.actions.map((a) => ({ action: a.action, node: a.node, edge: a.edge }));
+    expect(await shownActions(page)).toEqual(all.slice(0, 100));
+    expect(await page.textContent('#plan-actions .show-more')).toBe(`Show 100 more (${WIDE - 100} actions left)`);
+    await page.click('#plan-actions .show-more');
+    expect(await shownActions(page)).toEqual(all.slice(0, 200));
+    await page.click('#plan-actions .show-more');
+    expect(await shownActions(page)).toEqual(all);
+    expect(await page.$('#plan-actions .show-more')).toBeNull();
+    // A row from a later page works like the first.
+    await page.click('#plan-actions li[data-index="210"] button');
+    expect(await page.evaluate(() => (window as any).blast.state().selected)).toBe(api.actions[210]!.node);
+    // The cut-off customers are paged too.
+    expect(await ids(page, 'plan-customers')).toEqual(api.customers.slice(0, 100));
+
+    const queue = await apiQueue(server, WIDE_SEED);
+    expect(queue.credentials.length).toBe(WIDE);
+    await page.click('#queue summary');
+    await page.waitForSelector('#queue-list li[data-id]');
+    expect(await ids(page, 'queue-list')).toEqual(queue.credentials.slice(0, 100).map((c) => c.credential));
+    await page.click('#queue-list .show-more');
+    expect(await ids(page, 'queue-list')).toEqual(queue.credentials.slice(0, 200).map((c) => c.credential));
+    expect(errors).toEqual([]);
     await page.close();
   }, TEST_MS);
 

@@ -287,6 +287,9 @@ describe('explorer incident-day panels in Chromium', () => {
       await page.click(`#queue-list li[data-id="${second.credential}"] button`);
       expect(await page.evaluate(() => (window as any).blast.state().selected)).toBe(second.credential);
       expect(await page.evaluate((id) => (window as any).cy.getElementById(id).selected(), second.credential)).toBe(true);
+      // …and highlights how the compromise reached it (its evidence path in the walk).
+      const reached = await page.evaluate((id) => ((window as any).blast.result() as { affected: Array<{ id: string; path: Hop[] }> }).affected.find((a) => a.id === id)!.path, second.credential);
+      expect(await page.evaluate(() => (window as any).blast.highlighted().edges)).toEqual(edgeIds(reached));
       if (seed === EVIL) await shot(page, '22-rotation-queue-own-graph');
       expect(errors).toEqual([]);
       await page.close();
@@ -369,6 +372,31 @@ describe('explorer incident-day panels in Chromium', () => {
     expect(await ids(page, 'queue-list')).toEqual(queue.credentials.slice(0, 100).map((c) => c.credential));
     await page.click('#queue-list .show-more');
     expect(await ids(page, 'queue-list')).toEqual(queue.credentials.slice(0, 200).map((c) => c.credential));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, TEST_MS);
+
+  it('in the overview (groups), an action inside a group is drawn on its own, selected and highlighted', async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.origin}/?seed=${encodeURIComponent(WIDE_SEED)}&t=2030-01-01T00:00:00Z&ov=on`);
+    await page.evaluate(() => (window as any).blast.ready);
+    await page.evaluate(() => (window as any).blast.walkFinished());
+    const api = await apiPlan(server, WIDE_SEED, '2026-05-01T00:00:00Z');
+    const target = api.actions[137]!;
+    // Before: the overview draws the target inside a group.
+    expect(await page.evaluate(() => (window as any).blast.visibleNodeIds())).not.toContain(target.node);
+    await computePlan(page, '2026-05-01T00:00');
+    await page.click('#plan-actions .show-more');
+    await page.click('#plan-actions li[data-index="137"] button');
+    await page.evaluate(() => (window as any).blast.afterRender());
+    expect(await page.evaluate(() => (window as any).blast.visibleNodeIds())).toContain(target.node);
+    expect(await page.evaluate((id) => (window as any).cy.getElementById(id).selected(), target.node)).toBe(true);
+    const hl = await page.evaluate(() => (window as any).blast.highlighted());
+    expect(hl.nodes).toContain(target.node);
+    expect(hl.edges).toEqual(edgeIds(target.cuts[0]!));
+    await shot(page, '24-plan-action-in-overview');
     expect(errors).toEqual([]);
     await page.close();
   }, TEST_MS);

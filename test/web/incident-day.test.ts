@@ -115,3 +115,17 @@ describe("an action's first cut path, from the walk", () => {
     expect(firstCutPath({ action: 'rotate', node: 'cred:key', edge: null, protects: ['org:a'] }, null)).toEqual([]);
   });
 });
+
+describe('panel errors', () => {
+  it('titles the server codes a plan can fail with', async () => {
+    const { ApiError } = await import('../../web/src/api.js');
+    const { describeError } = await import('../../web/src/describe-error.js');
+    expect(describeError(new ApiError('the radius would pass 1,000,000 nodes', 'LIMIT_EXCEEDED'))).toEqual({
+      title: 'The request is over the server’s limits',
+      detail: 'the radius would pass 1,000,000 nodes',
+      code: 'LIMIT_EXCEEDED',
+    });
+    expect(describeError(new ApiError('took over 30 s', 'TIMEOUT')).title).toBe('The server took too long');
+    expect(describeError(new ApiError('"x" is not an ISO-8601 time', 'BAD_INPUT')).title).toBe('The server refused the request');
+  });
+});

@@ -2,7 +2,8 @@
  * The incident day's panels: "Containment plan" (the cheapest actions that cut the chosen customers
  * off, for the walk on screen, at a time and with costs the person picks) and "Rotate first" (the
  * rotation queue of the same walk). Clicking an action or a credential selects its node; an action
- * also highlights its first cut path. Long lists are drawn a page at a time ("Show more").
+ * also highlights its first cut path, a credential the path that reached it. Long lists are drawn a
+ * page at a time ("Show more"). Results are announced (explorer.announce), errors are alerts.
  */
 import { describeError, type ErrorView } from '../describe-error.js';
 import { pathElements } from '../evidence.js';
@@ -279,6 +280,7 @@ export class QueuePanel {
       this.queue = queue;
       this.key = key;
       this.render(queue);
+      ex.announce(queue.credentials.length ? `Rotate first: ${plural(queue.credentials.length, 'credential')}.` : 'Nothing to rotate.');
     } catch (err) {
       if (gen !== this.gen || (err as Error).name === 'AbortError') return;
       ex.els['queue-count']!.textContent = '';
@@ -318,6 +320,8 @@ export class QueuePanel {
             for (const li of Array.from(ex.els['queue-body']!.querySelectorAll('li.focused'))) li.classList.remove('focused');
             (ev.currentTarget as HTMLElement).closest('li')?.classList.add('focused');
             ex.select(e.credential, { center: true });
+            // How the compromise reached it: its evidence path in the walk on screen.
+            ex.why(e.credential);
           },
         },
         h('div', { class: 'name' }, h('span', { class: 'rank' }, `${index + 1}.`), ' ', e.name, e.type ? h('span', { class: 'badge unknown' }, e.type) : null),

@@ -356,6 +356,8 @@ describe('explorer incident-day panels in Chromium', () => {
     expect(await page.textContent('#plan-actions .show-more')).toBe(`Show 100 more (${WIDE - 100} actions left)`);
     await page.click('#plan-actions .show-more');
     expect(await shownActions(page)).toEqual(all.slice(0, 200));
+    // The keyboard goes on at the first new row.
+    expect(await page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('data-index'))).toBe('100');
     await page.click('#plan-actions .show-more');
     expect(await shownActions(page)).toEqual(all);
     expect(await page.$('#plan-actions .show-more')).toBeNull();
@@ -370,7 +372,8 @@ describe('explorer incident-day panels in Chromium', () => {
     await page.click('#queue summary');
     await page.waitForSelector('#queue-list li[data-id]');
     expect(await ids(page, 'queue-list')).toEqual(queue.credentials.slice(0, 100).map((c) => c.credential));
-    await page.click('#queue-list .show-more');
+    await page.focus('#queue-list .show-more');
+    await page.keyboard.press('Enter');
     expect(await ids(page, 'queue-list')).toEqual(queue.credentials.slice(0, 200).map((c) => c.credential));
     expect(errors).toEqual([]);
     await page.close();

@@ -62,20 +62,24 @@ function renderPaged<T>(list: HTMLElement, items: readonly T[], row: (item: T, i
   list.replaceChildren();
   let shown = 0;
   const more = h('li', { class: 'more' });
-  const drawTo = (to: number) => {
+  const drawTo = (to: number, focus: boolean) => {
+    const hadFocus = more.contains(document.activeElement);
     more.remove();
+    const first = shown;
     for (let i = shown; i < to; i++) list.append(row(items[i]!, i));
     shown = to;
     if (shown < items.length) {
       const left = items.length - shown;
       replace(
         more,
-        h('button', { type: 'button', class: 'show-more', onclick: () => drawTo(nextShown(shown, items.length)) }, `Show ${Math.min(PAGE, left).toLocaleString('en-US')} more (${left.toLocaleString('en-US')} ${what} left)`),
+        h('button', { type: 'button', class: 'show-more', onclick: () => drawTo(nextShown(shown, items.length), true) }, `Show ${Math.min(PAGE, left).toLocaleString('en-US')} more (${left.toLocaleString('en-US')} ${what} left)`),
       );
       list.append(more);
     }
+    // The button that had the focus is gone: the keyboard goes on at the first new row.
+    if (focus && hadFocus) (list.children[first]?.querySelector('button') ?? more.querySelector('button'))?.focus();
   };
-  drawTo(nextShown(0, items.length));
+  drawTo(nextShown(0, items.length), false);
 }
 
 /** A titled list of customer ids (named), paged. */

@@ -219,6 +219,8 @@ describe('explorer incident-day panels in Chromium', () => {
     expect(hl.nodes).toContain(first.node);
     expect(hl.edges).toEqual(edgeIds(first.cuts[0]!));
     expect(await page.getAttribute('#plan-actions li[data-index="0"]', 'class')).toContain('focused');
+    // The opened action lists every customer it protects.
+    expect(await page.$$eval('#plan-actions li[data-index="0"] .protects-list li[data-id]', (lis) => lis.map((li) => li.getAttribute('data-id')))).toEqual(first.protects);
     await shot(page, '20-plan-trivy-2026-03-20');
     expect(errors).toEqual([]);
     await page.close();

@@ -216,11 +216,18 @@ export class PlanPanel {
     );
   }
 
-  /** Selects the action's node and highlights its first cut path. */
+  /** Selects the action's node, highlights its first cut path and lists every customer it protects. */
   openAction(a: PlanAction, button?: HTMLElement): void {
     const ex = this.ex;
     for (const li of Array.from(ex.els['plan-body']!.querySelectorAll('#plan-actions li.focused'))) li.classList.remove('focused');
-    button?.closest('li')?.classList.add('focused');
+    const row = button?.closest('li');
+    row?.classList.add('focused');
+    if (row && a.protects.length && !row.querySelector('.protects-list')) {
+      const name = namer(ex);
+      const list = h('ul', { class: 'id-list protects-list', 'aria-label': `Customers protected by: ${actionText(a, name)}` });
+      renderPaged(list, a.protects, (c) => h('li', { 'data-id': c, title: c }, `${name(c)}${name(c) === c ? '' : ` (${c})`}`), 'customers');
+      row.append(list);
+    }
     ex.select(a.node, { center: true });
     const path = firstCutPath(a, ex.result);
     const hl = pathElements(path.length ? [path] : [], ex.drawn?.alias);

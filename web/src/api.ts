@@ -2,6 +2,7 @@
  * The GraphQL client: one POST to /graphql per operation, JSON in and out, the bearer token when one
  * is set, and errors turned into ApiError with the server's stable `extensions.code`.
  */
+import { PLAN_FIELDS, QUEUE_FIELDS, type ActionCosts, type ContainmentPlan, type RotationQueue } from './incident-day.js';
 import type { ApiEdge, ApiNode, BlastRadius, Confidence, ExportDownload, Neighborhood, NodeKind, PathHop } from './types.js';
 
 export interface StartPageIncident {
@@ -231,6 +232,41 @@ export class ApiClient {
       throw new ApiError(first?.message ?? `the server answered ${response.status} ${response.statusText}`.trim(), first?.extensions?.code ?? `HTTP_${response.status}`);
     }
     return response.blob();
+  }
+
+  /**
+   * The containment plan for a walk's seeds and options (`at` null: now), without the actions'
+   * `cuts` (see incident-day.ts firstCutPath).
+   */
+  async containmentPlan(
+    seeds: Array<{ id: string; at?: string | null }>,
+    options: { minConfidence?: Confidence; maxHops?: number | null },
+    at: string | null,
+    costs: ActionCosts,
+    signal?: AbortSignal,
+  ): Promise<ContainmentPlan> {
+    const data = await this.request<{ containmentPlan: ContainmentPlan }>(
+      `query ContainmentPlan($seeds: [SeedInput!], $options: BlastOptions, $at: DateTime, $costs: ActionCostsInput) {
+  containmentPlan(seeds: $seeds, options: $options, at: $at, costs: $costs) { ${PLAN_FIELDS} }
+}`,
+      { seeds: seeds.map((s) => ({ id: s.id, ...(s.at ? { at: s.at } : {}) })), options: walkOptions(options), at, costs: Object.keys(costs).length ? costs : null },
+      signal,
+    );
+    return data.containmentPlan;
+  }
+
+  /** The credentials to rotate for a walk's seeds and options, most urgent first. */
+  async rotationQueue(
+    seeds: Array<{ id: string; at?: string | null }>,
+    options: { minConfidence?: Confidence; maxHops?: number | null },
+    signal?: AbortSignal,
+  ): Promise<RotationQueue> {
+    const data = await this.request<{ rotationQueue: RotationQueue }>(
+      `query RotationQueue($seeds: [SeedInput!], $options: BlastOptions) { rotationQueue(seeds: $seeds, options: $options) { ${QUEUE_FIELDS} } }`,
+      { seeds: seeds.map((s) => ({ id: s.id, ...(s.at ? { at: s.at } : {}) })), options: walkOptions(options) },
+      signal,
+    );
+    return data.rotationQueue;
   }
 
   async neighborhood(id: string, hops = 1): Promise<Neighborhood | null> {

@@ -16,6 +16,7 @@ const TITLES: Record<string, string> = {
   STORE_UNAVAILABLE: 'The graph store is unavailable',
   TOO_LARGE: 'The answer would be too large',
   TIMEOUT: 'The server took too long',
+  LIMIT_EXCEEDED: 'The request is over the server’s limits',
   TOO_BUSY: 'The server is busy with other exports',
 };
 

@@ -6,7 +6,8 @@
  * - graph-canvas.ts: the Cytoscape instance and its renderer (WebGL or canvas)
  * - walk-player.ts: the timeline's playback and scrubbing
  * - controls.ts: filters, seeds, timeline buttons, view and export buttons, keyboard
- * - panels/: customers, selection (details, evidence, marking), reached list, legend, overlay, tooltip
+ * - panels/: customers, selection (details, evidence, marking), reached list, legend, overlay, tooltip,
+ *   incident-day (containment plan, rotation queue)
  * - exports.ts: JSON, CSV and PNG of the view; the server's report ZIP
  * - pure modules: blast-elements, view-graph, version-groups, layouts, graph-style, timeline, url-state
  */
@@ -24,6 +25,7 @@ import { chooseLayered, forceLayout, hopColumns, layeredLayout, timeLanes } from
 import { neighborhoodGraph, type Reached } from './neighborhood-elements.js';
 import { markFocusedCustomer, renderCustomers } from './panels/customers.js';
 import { renderLegend } from './panels/legend.js';
+import { PlanPanel, QueuePanel } from './panels/incident-day.js';
 import { renderOverlay, type OverlayKind } from './panels/overlay.js';
 import { renderReached } from './panels/reached.js';
 import { renderStartPage } from './panels/start-page.js';
@@ -81,7 +83,8 @@ const ELEMENT_IDS = [
   'kind-filters', 'conf-select', 'hops-input', 'versions-select', 'fit-button', 'relayout-button', 'clear-highlight', 'export-png',
   'export-json', 'export-csv', 'copy-link', 'legend', 'customer-list', 'customer-count', 'details-body', 'reached', 'reached-list',
   'reached-count', 'announcer', 'depth-select', 'back-to-walk', 'token-form', 'export-report', 'export-status', 'overview-select',
-  'layout-select',
+  'layout-select', 'plan', 'plan-form', 'plan-at', 'plan-cost-rotate', 'plan-cost-contain', 'plan-cost-revoke', 'plan-button', 'plan-body',
+  'plan-count', 'queue', 'queue-body', 'queue-count',
 ] as const;
 
 function $(id: string): HTMLElement {
@@ -122,6 +125,9 @@ export class Explorer {
   /** Kind and name of seeds (the walk's answer names them by id only). */
   readonly seedInfo = new Map<string, SeedInfo>();
   lastError: ErrorView | null = null;
+  /** The incident day's panels: containment plan and rotation queue of the walk on screen. */
+  readonly planPanel: PlanPanel;
+  readonly queuePanel: QueuePanel;
 
   private loadGen = 0;
   private drawnWaiters: Array<() => void> = [];
@@ -140,6 +146,8 @@ export class Explorer {
     };
     this.api = new ApiClient({ token: () => this.session.token() });
     this.els = Object.fromEntries(ELEMENT_IDS.map((id) => [id, $(id)]));
+    this.planPanel = new PlanPanel(this);
+    this.queuePanel = new QueuePanel(this);
     this.player = new WalkPlayer({
       cy: () => this.cy,
       walkMs: () => this.options.walkMs,
@@ -195,6 +203,8 @@ export class Explorer {
     this.setCy('canvas');
     renderLegend(this.els.legend!, this.scheme);
     wireControls(this);
+    this.planPanel.wire();
+    this.queuePanel.wire();
     window.addEventListener('popstate', () => {
       this.state = parseViewState(location.search);
       void this.load();
@@ -357,6 +367,13 @@ export class Explorer {
     this.renderCustomers();
     this.renderReached();
     void renderDetails(this, null);
+    this.incidentDayChanged();
+  }
+
+  /** The walk changed (or is gone): the plan and queue panels drop an answer for another walk. */
+  private incidentDayChanged(): void {
+    this.planPanel.walkChanged();
+    this.queuePanel.walkChanged();
   }
 
   // ---------------------------------------------------------------- the walk
@@ -381,8 +398,10 @@ export class Explorer {
       this.base = blastGraph(result, this.seedInfo);
       this.lastError = null;
       const unknown = result.seeds.filter((s) => found.has(s.id) && found.get(s.id) === null).map((s) => s.id);
-      if (opts.draw === false) return;
+      if (opts.draw === false) return this.incidentDayChanged();
       await this.drawWalk({ play: this.state.t === null });
+      if (gen !== this.loadGen) return;
+      this.incidentDayChanged();
       if (gen !== this.loadGen) return;
       if (unknown.length) this.showOverlay('error', { title: 'Unknown seed', detail: `No node has the id ${unknown.join(', ')}.`, code: 'NOT_FOUND' });
       else if (result.affected.length === 0) this.showOverlay('nothing');

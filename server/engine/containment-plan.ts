@@ -57,6 +57,13 @@ export const DEFAULT_ACTION_COSTS: Readonly<Record<ActionKind, number>> = { revo
  */
 export const MAX_CUTS_PER_ACTION = 20;
 
+/**
+ * Evidence paths listed over the whole plan, about: a plan of more than MAX_PLAN_CUTS /
+ * MAX_CUTS_PER_ACTION actions lists fewer per action (at least one), so that its JSON stays a size a
+ * responder can open (a plan of 15,000 actions listing 20 paths each printed over 500 MB).
+ */
+export const MAX_PLAN_CUTS = 5_000;
+
 /** Costs are whole numbers in this range, so that sums stay exact. */
 export const MAX_ACTION_COST = 1_000_000;
 
@@ -90,8 +97,8 @@ export interface PlanAction {
   protects: string[];
   /**
    * Evidence paths this action cuts after `at`, one per protected customer (the first
-   * MAX_CUTS_PER_ACTION by id): the customer's first path in the blast radius that runs through it,
-   * else the earliest path through it to that customer.
+   * cutsPerAction(actions) by id): the customer's first path in the blast radius that runs through
+   * it, else a path through it to that customer that leaves it after `at`.
    */
   cuts: PathHop[][];
 }
@@ -254,60 +261,92 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
   const side = net.sourceSide(source);
 
   const targetSet = new Set(targets.map((c) => index.get(c)!));
-  const reasonsOf = new Map(radius.customers.map((c) => [c.id, c.reasons]));
-  const actions: PlanAction[] = [];
   const cutNodes = new Set<number>();
   const cutGrants = new Set<number>();
-  const pathTo = new Map<string, PathHop[]>(radius.affected.map((a) => [a.id, a.path]));
-  const evidence = new Evidence(reached, steps, versionsOf, T);
+  for (let x = 0; x < n; x++) if (side[2 * x] === 1 && side[2 * x + 1] === 0) cutNodes.add(x);
+  grants.forEach((_, g) => {
+    if (side[2 * n + 2 * g] === 1 && side[2 * n + 2 * g + 1] === 0) cutGrants.add(g);
+  });
+
   // Which targets each node of H leads to, as bitsets (one pass, not one search per action).
   const targetList = [...targetSet];
   const reach = reachBits(adjacency, targetList.map((c) => 2 * c));
   const bitOf = new Map(targetList.map((c, i) => [c, i]));
-  const describe = (action: ActionKind, x: number, edge: string | null, cost: number, outNode: number, crosses: (h: PathHop) => boolean, first: Step | null): PlanAction => {
+  const perAction = cutsPerAction(cutNodes.size + cutGrants.size);
+  const reasonsOf = new Map(radius.customers.map((c) => [c.id, c.reasons]));
+  const pathTo = new Map<string, PathHop[]>(radius.affected.map((a) => [a.id, a.path]));
+
+  interface Draft {
+    action: PlanAction;
+    x: number;
+    first: Step | null;
+    /** Where the action leaves in H: x's out-node, or the revoked grant's. */
+    outNode: number;
+    /** The customers whose evidence path is shown, and the path found for each so far. */
+    shown: string[];
+    paths: Map<string, PathHop[]>;
+  }
+  const drafts: Draft[] = [];
+  const draft = (action: ActionKind, x: number, edge: string | null, cost: number, outNode: number, crosses: (h: PathHop) => boolean, first: Step | null) => {
     const protects = targetList.filter((_, i) => reach.has(outNode, i)).map((c) => reached[c]!.node.id).sort(compareText);
-    // The customers' own evidence paths (the radius's) that this action cuts after T; then, for a
-    // customer none of whose paths runs through it, the earliest path from the compromise through the
-    // action to that customer.
-    // One evidence path per protected customer (the first `MAX_CUTS_PER_ACTION` by id): its first
-    // path in the radius that runs through the action after T, else the earliest path through it.
-    const shown = protects.slice(0, MAX_CUTS_PER_ACTION);
-    const pathOf = new Map<string, PathHop[]>();
+    const shown = protects.slice(0, perAction);
+    // First the customer's own evidence paths (the radius's) that run through the action after T.
+    const paths = new Map<string, PathHop[]>();
     for (const c of shown) {
       const r = (reasonsOf.get(c) ?? []).find((r) => r.path.some((h) => crosses(h) && h.arrival !== null && Date.parse(h.arrival) > T));
-      if (r) pathOf.set(c, r.path);
+      if (r) paths.set(c, r.path);
     }
-    const missing = shown.filter((c) => !pathOf.has(c));
-    if (missing.length > 0) {
-      const prefix = pathTo.get(reached[x]!.node.id) ?? [];
-      const wanted = missing.map((c) => index.get(c)!);
-      const mask = reach.mask(wanted.map((c) => bitOf.get(c)!));
-      const found = evidence.through(x, first, wanted, (v) => reach.intersects(2 * v, mask));
-      for (const c of missing) {
-        const rest = found(index.get(c)!);
-        if (rest) pathOf.set(c, [...prefix, ...rest]);
-      }
-    }
-    const cuts = shown.flatMap((c) => (pathOf.has(c) ? [pathOf.get(c)!] : []));
-    return { action, node: reached[x]!.node.id, edge, cost, protects, cuts };
+    drafts.push({ action: { action, node: reached[x]!.node.id, edge, cost, protects, cuts: [] }, x, first, outNode, shown, paths });
   };
-  for (let x = 0; x < n; x++) {
-    if (side[2 * x] === 1 && side[2 * x + 1] === 0) {
-      cutNodes.add(x);
-      const id = reached[x]!.node.id;
-      const action: ActionKind = reached[x]!.node.kind === 'Credential' ? 'rotate' : 'contain';
-      actions.push(describe(action, x, null, costOf(x), 2 * x + 1, (h) => h.from === id, null));
+  for (const x of cutNodes) {
+    const id = reached[x]!.node.id;
+    draft(reached[x]!.node.kind === 'Credential' ? 'rotate' : 'contain', x, null, costOf(x), 2 * x + 1, (h) => h.from === id, null);
+  }
+  for (const g of cutGrants) {
+    const s = grants[g]!;
+    const from = reached[s.u]!.node.id;
+    const to = reached[s.v]!.node.id;
+    draft('revoke', s.u, s.key, plan.costs.revoke, 2 * n + 2 * g + 1, (hop) => hop.from === from && hop.edge === 'GRANTS' && hop.to === to, s);
+  }
+  // Then, for a customer none of whose paths runs through the action, a path through it: one search
+  // back from each such customer serves every action that needs a path to it.
+  const wantedBy = new Map<number, Draft[]>();
+  for (const d of drafts) {
+    for (const c of d.shown) {
+      if (d.paths.has(c)) continue;
+      const v = index.get(c)!;
+      wantedBy.set(v, [...(wantedBy.get(v) ?? []), d]);
     }
   }
-  grants.forEach((s, g) => {
-    const h = 2 * n + 2 * g;
-    if (side[h] === 1 && side[h + 1] === 0) {
-      cutGrants.add(g);
-      const from = reached[s.u]!.node.id;
-      const to = reached[s.v]!.node.id;
-      actions.push(describe('revoke', s.u, s.key, plan.costs.revoke, h + 1, (hop) => hop.from === from && hop.edge === 'GRANTS' && hop.to === to, s));
+  // The search back from a customer keeps to what H leads to from those actions and leads on to the
+  // customer: a path through a node already reached by T is no path the action cuts.
+  const evidence = new Evidence(reached, steps, versionsOf, T);
+  const region = new Uint8Array(size);
+  let marked: number[] = [];
+  for (const [c, list] of [...wantedBy].sort((a, b) => a[0] - b[0])) {
+    const bit = bitOf.get(c)!;
+    for (const h of marked) region[h] = 0;
+    marked = [];
+    for (const d of list) {
+      if (region[d.outNode] === 1) continue;
+      region[d.outNode] = 1;
+      marked.push(d.outNode);
     }
-  });
+    for (let i = 0; i < marked.length; i++) {
+      for (const h of adjacency[marked[i]!]!) {
+        if (region[h] === 1 || !reach.has(h, bit)) continue;
+        region[h] = 1;
+        marked.push(h);
+      }
+    }
+    const found = evidence.towards(c, (v) => region[2 * v + 1] === 1);
+    for (const d of list) {
+      const rest = found(d.x, d.first);
+      if (rest) d.paths.set(reached[c]!.node.id, [...(pathTo.get(reached[d.x]!.node.id) ?? []), ...rest]);
+    }
+  }
+  await evidence.cite(store);
+  const actions: PlanAction[] = drafts.map((d) => ({ ...d.action, cuts: d.shown.flatMap((c) => (d.paths.has(c) ? [d.paths.get(c)!] : [])) }));
   actions.sort((a, b) => compareText(a.node, b.node) || compareText(a.edge ?? '', b.edge ?? ''));
   const totalCost = actions.reduce((sum, a) => sum + a.cost, 0);
   if (totalCost !== total) throw new BlastError('INTERNAL', `the containment plan's cut (${totalCost}) differs from its flow (${total})`);
@@ -335,12 +374,25 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
 }
 
 /**
- * Evidence paths through an action: an earliest-arrival search that starts at the action's node at its
- * radius arrival and leaves it only after T (through `first`, for a revoked grant), over the radius's
- * steps; each hop cites its edge's sources. Paths are predecessor links, built on demand.
+ * Evidence paths through an action, towards one customer at a time: a latest-departure search back
+ * from the customer over the radius's steps (the mirror of the earliest-arrival walk) gives every node
+ * the latest instant from which the customer can still be reached, and the step to take; a path from
+ * an action then leaves its node at its radius arrival, after T, and follows those steps. One search
+ * serves every action that needs a path to that customer. Each hop cites its edge's sources.
  */
 class Evidence {
   private readonly out: Step[][];
+  /** Into each node: its steps, and the publish rule's (grant, version) pairs into each version. */
+  private readonly into: Array<Array<Step | readonly [Step, Step]>>;
+  /** Search state, reused from one customer to the next (only the entries a search touched are reset). */
+  private readonly latest: Float64Array;
+  private readonly labelled: Uint8Array;
+  private readonly done: Uint8Array;
+  private readonly next: Array<Step | readonly [Step, Step] | undefined>;
+  private touched: number[] = [];
+  private readonly times = new Map<number, string>();
+  /** Hops built, waiting for their sources (cite). */
+  private unsourced: Array<[PathHop, number]> = [];
 
   constructor(
     private readonly reached: readonly Reached[],
@@ -348,22 +400,24 @@ class Evidence {
     private readonly versionsOf: ReadonlyMap<number, Step[]>,
     private readonly T: number,
   ) {
-    this.out = Array.from({ length: reached.length }, () => []);
-    for (const s of steps) this.out[s.u]!.push(s);
-    this.arrival = new Float64Array(reached.length).fill(Infinity);
-    this.arrival1 = new Float64Array(reached.length);
-    this.via = new Array(reached.length);
-    this.done = new Uint8Array(reached.length);
+    const n = reached.length;
+    this.out = Array.from({ length: n }, () => []);
+    this.into = Array.from({ length: n }, () => []);
+    for (const s of steps) {
+      this.out[s.u]!.push(s);
+      this.into[s.v]!.push(s);
+      if (!s.grant || reached[s.v]!.node.kind !== 'Package') continue;
+      for (const vs of versionsOf.get(s.v) ?? []) this.into[vs.v]!.push([s, vs]);
+    }
+    this.latest = new Float64Array(n);
+    this.labelled = new Uint8Array(n);
+    this.done = new Uint8Array(n);
+    this.next = new Array(n);
   }
 
-  /** The search from node x (through step `first` only, when given); answers the hops to a node, or null. */
-  /** Search state, reused from one search to the next (only the entries a search touched are reset). */
-  private readonly arrival: Float64Array;
-  private readonly arrival1: Float64Array;
-  private readonly via: Array<Step[] | undefined>;
-  private readonly done: Uint8Array;
-  private touched: number[] = [];
-  private readonly times = new Map<number, string>();
+  private publishedAt(v: number): number {
+    return ms(this.reached[v]!.node.props.publishedAt) ?? NaN;
+  }
 
   /** Canonical time text, each instant formatted once; null for -Infinity (unknown, earliest). */
   private timeText(at: number): string | null {
@@ -373,69 +427,122 @@ class Evidence {
     return t;
   }
 
-  through(x: number, first: Step | null, targets: readonly number[], useful: (v: number) => boolean): (target: number) => PathHop[] | null {
-    const { reached, T, arrival, arrival1, via, done } = this;
+  /**
+   * The search back from customer `c` over the nodes `useful` admits; answers, for an action's node x
+   * (left through step `first` only, when given), the hops from x to c, or null when none leaves x
+   * after T.
+   */
+  towards(c: number, useful: (v: number) => boolean): (x: number, first: Step | null) => PathHop[] | null {
+    const { reached, T, latest, labelled, done, next } = this;
     for (const v of this.touched) {
-      arrival[v] = Infinity;
-      via[v] = undefined;
+      labelled[v] = 0;
       done[v] = 0;
+      next[v] = undefined;
     }
-    const touched: number[] = (this.touched = []);
-    const heap = new MinHeap<[number, number]>((a, b) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]));
-    const pubOf = (v: number) => ms(reached[v]!.node.props.publishedAt) ?? NaN;
-    const offer = (v: number, at: number, hops: Step[], at1: number) => {
-      if (v === x || at >= arrival[v]! || !useful(v)) return;
-      if (arrival[v] === Infinity) touched.push(v);
-      arrival[v] = at;
-      via[v] = hops;
-      arrival1[v] = at1;
-      heap.push([at, v]);
-    };
-    const leave = (u: number, t: number, s: Step) => {
-      const at = Math.max(t, s.lower);
-      if (at > s.upper) return;
-      // Leaving the action's own node: only what is crossed after T is cut by the action.
-      if (u === x && at <= T) {
-        if (!(s.grant && reached[s.v]!.node.kind === 'Package')) return;
-      } else offer(s.v, at, [s], at);
-      if (!s.grant || reached[s.v]!.node.kind !== 'Package') return;
-      for (const vs of this.versionsOf.get(s.v) ?? []) {
-        const pub = pubOf(vs.v);
-        if (pub >= at && pub <= s.upper && pub > T) offer(vs.v, pub, [s, vs], at);
+    const touched: number[] = (this.touched = [c]);
+    // Latest first; among equal instants the lower number (a deterministic order).
+    const heap = new MinHeap<[number, number]>((a, b) => a[0] > b[0] || (a[0] === b[0] && a[1] < b[1]));
+    labelled[c] = 1;
+    latest[c] = Infinity;
+    heap.push([Infinity, c]);
+    const offer = (u: number, at: number, via: Step | readonly [Step, Step]) => {
+      if (labelled[u] === 1 && at <= latest[u]!) return;
+      if (labelled[u] === 0) {
+        if (!useful(u)) return;
+        touched.push(u);
+        labelled[u] = 1;
       }
+      latest[u] = at;
+      next[u] = via;
+      heap.push([at, u]);
     };
-    const start = reached[x]!.arrival;
-    for (const s of first ? [first] : this.out[x]!) leave(x, start, s);
-    const isTarget = new Set(targets);
-    let left = isTarget.size;
     for (let item = heap.pop(); item !== undefined; item = heap.pop()) {
-      if (left === 0) break;
-      const [t, u] = item;
-      if (done[u] === 1 || t !== arrival[u]) continue;
-      done[u] = 1;
-      // Every target settled: their paths are final.
-      if (isTarget.has(u)) left--;
-      for (const s of this.out[u]!) leave(u, t, s);
-    }
-    const hop = (s: Step, at: number): PathHop => ({
-      from: reached[s.u]!.node.id,
-      edge: s.kind,
-      to: reached[s.v]!.node.id,
-      arrival: this.timeText(at),
-      sources: s.edge.sources,
-    });
-    return (target) => {
-      if (arrival[target] === Infinity) return null;
-      const hops: PathHop[] = [];
-      for (let v = target; v !== x; ) {
-        const steps = via[v]!;
-        if (steps.length === 2) hops.push(hop(steps[1]!, arrival[v]!), hop(steps[0]!, arrival1[v]!));
-        else hops.push(hop(steps[0]!, arrival[v]!));
-        v = steps[0]!.u;
+      const [t, w] = item;
+      if (done[w] === 1 || t !== latest[w]) continue;
+      done[w] = 1;
+      for (const entry of this.into[w]!) {
+        if (isStep(entry)) {
+          // Crossing u -> w at max(departure, lower) <= min(upper, t): any departure up to that.
+          const at = Math.min(entry.upper, t);
+          if (entry.lower <= at && entry.u !== c) offer(entry.u, at, entry);
+        } else {
+          // The publish rule: the credential's grant crossed by the version's publication.
+          const [s] = entry;
+          const pub = this.publishedAt(w);
+          if (pub >= s.lower && pub <= s.upper && pub <= t && pub > T && s.u !== c) offer(s.u, pub, entry);
+        }
       }
-      return hops.reverse();
+    }
+    const canReach = (v: number, at: number) => labelled[v] === 1 && at <= latest[v]!;
+    return (x, first) => {
+      // Leave x at its radius arrival, crossing after T; the earliest such crossing.
+      const start = reached[x]!.arrival;
+      let best: { at: number; via: Step | readonly [Step, Step]; at1: number } | null = null;
+      for (const s of first ? [first] : this.out[x]!) {
+        const at = Math.max(start, s.lower);
+        if (at > s.upper) continue;
+        if (at > T && s.v !== x && canReach(s.v, at) && (best === null || at < best.at)) best = { at, via: s, at1: at };
+        if (!s.grant || reached[s.v]!.node.kind !== 'Package') continue;
+        for (const vs of this.versionsOf.get(s.v) ?? []) {
+          const pub = this.publishedAt(vs.v);
+          if (pub >= at && pub <= s.upper && pub > T && vs.v !== x && canReach(vs.v, pub) && (best === null || pub < best.at)) best = { at: pub, via: [s, vs], at1: at };
+        }
+      }
+      if (best === null) return null;
+      const hops: PathHop[] = [];
+      let t = start;
+      let via: Step | readonly [Step, Step] | undefined = best.via;
+      for (let guard = 0; via !== undefined && guard <= reached.length; guard++) {
+        let v: number;
+        if (isStep(via)) {
+          t = Math.max(t, via.lower);
+          hops.push(this.hop(via, t));
+          v = via.v;
+        } else {
+          const [s, vs] = via;
+          hops.push(this.hop(s, Math.max(t, s.lower)));
+          t = this.publishedAt(vs.v);
+          hops.push(this.hop(vs, t));
+          v = vs.v;
+        }
+        if (v === c) return hops;
+        via = next[v];
+      }
+      throw new BlastError('INTERNAL', `the evidence path from ${reached[x]!.node.id} to ${reached[c]!.node.id} did not end`);
     };
   }
+
+  private hop(s: Step, at: number): PathHop {
+    const hop: PathHop = { from: this.reached[s.u]!.node.id, edge: s.kind, to: this.reached[s.v]!.node.id, arrival: this.timeText(at), sources: [] };
+    this.unsourced.push([hop, s.ref]);
+    return hop;
+  }
+
+  /** Gives every hop built so far its edge's sources, read from the store in one call. */
+  async cite(store: GraphStore): Promise<void> {
+    const pending = this.unsourced;
+    this.unsourced = [];
+    if (pending.length === 0) return;
+    const sources = await store.edgeSources(pending.map(([, ref]) => ref));
+    pending.forEach(([hop], i) => {
+      const list = sources[i];
+      if (!list) throw new BlastError('CONFLICT', 'the graph changed while the plan was computed; try again');
+      hop.sources = [...list];
+    });
+  }
+}
+
+function isStep(entry: Step | readonly [Step, Step]): entry is Step {
+  return !Array.isArray(entry);
+}
+
+/**
+ * How many evidence paths each action lists: one per protected customer for the first
+ * MAX_CUTS_PER_ACTION, fewer when the plan is large, so that the whole plan lists at most about
+ * MAX_PLAN_CUTS paths; never fewer than one.
+ */
+export function cutsPerAction(actions: number): number {
+  return Math.max(1, Math.min(MAX_CUTS_PER_ACTION, Math.floor(MAX_PLAN_CUTS / Math.max(1, actions))));
 }
 
 /** Which of the targets each node reaches (bit i: targets[i]), over a possibly cyclic graph. */

@@ -1,20 +1,24 @@
 /**
  * The blast radius's steps, as records: every reached node (with its validity and containment) and
  * every step between two reached nodes that the engine's rules let a compromise cross, with its time
- * window, read through the store's record-level contract (getNodes, edgesOf). The containment plan and
- * the rotation queue reason on this graph; the radius itself stays the engine's (computeBlastRadius).
+ * window: nodes through the store's getNodes, steps from the projection the radius was computed on,
+ * filtered by the engine's own StepFilter (search.ts), so the rules live in one place. The containment
+ * plan and the rotation queue reason on this graph; the radius itself stays the engine's.
  *
  * The step rules and windows are those of ARCHITECTURE.md ("Blast-radius semantics"): crossing u -> v
  * at max(t, lower) is allowed up to upper, where lower = max(edge.since, v.validFrom) and
  * upper = min(edge.until, u.containedAt, u.validUntil, v.validUntil).
  */
 import { BlastError } from '../model/errors.js';
-import { CONFIDENCE_RANK, PROPAGATION, type Access, type EdgeKind, type NodeKind } from '../model/kinds.js';
-import type { StoredEdge, StoredNode } from '../model/record.js';
+import { CONFIDENCE_RANK, EDGE_KINDS, type EdgeKind } from '../model/kinds.js';
+import type { StoredNode } from '../model/record.js';
 import type { Json } from '../model/types.js';
+import { currentProjection } from '../projection/current-projection.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { compareText } from './blast-options.js';
 import type { BlastRadius } from './blast-radius.js';
+import { StepFilter } from './search.js';
+import { stepEdgeKey } from './step-rules.js';
 
 /** Node ids per store call. */
 const BATCH = 5000;
@@ -42,8 +46,8 @@ export interface Step {
   upper: number;
   /** A GRANTS step (revocable); to a Package, the publish rule continues to its versions. */
   grant: boolean;
-  /** The stored edge (for evidence: its sources). */
-  edge: StoredEdge;
+  /** The store's identity of the edge (GraphStore.edgeSources gives its sources, for evidence). */
+  ref: number;
 }
 
 export interface RadiusSteps {
@@ -60,9 +64,6 @@ export interface RadiusSteps {
 export async function radiusSteps(store: GraphStore, radius: BlastRadius): Promise<RadiusSteps> {
   const options = radius.options;
   const contained = new Map(options.contained.map((c) => [c.id, Date.parse(c.at)]));
-  const asOf = options.asOf === null ? Infinity : Date.parse(options.asOf);
-  const minRank = CONFIDENCE_RANK[options.minConfidence];
-  const edgeKinds = new Set(options.edgeKinds);
 
   // Reached nodes: the found seeds, then the affected ones, numbered in that order.
   const arrivalOf = new Map<string, { arrival: number; seed: boolean; seedStart: number }>();
@@ -94,81 +95,47 @@ export async function radiusSteps(store: GraphStore, radius: BlastRadius): Promi
     });
   }
 
-  // The radius's steps among reached nodes, under the same rules and filters as the engine.
-  const seen = new Set<string>();
+  // The radius's steps among reached nodes, under the same rules and filters as the engine: read from
+  // the projection the radius was computed on (one pass over each reached node's steps).
+  const { projection: p } = await currentProjection(store);
+  if (p.snapshotId !== radius.snapshotId) throw new BlastError('CONFLICT', 'the graph changed while the plan was computed; try again');
+  const c = p.c;
+  const numbers = new Int32Array(reached.length);
+  const reachedOf = new Int32Array(p.nodeCount).fill(-1);
+  reached.forEach((r, x) => {
+    const number = p.numberOf(r.node.id);
+    numbers[x] = number;
+    reachedOf[number] = x;
+  });
+  const filter = new StepFilter(p, {
+    seeds: [],
+    edgeKinds: options.edgeKinds.map((k) => EDGE_KINDS.indexOf(k)),
+    minRank: CONFIDENCE_RANK[options.minConfidence],
+    asOf: options.asOf === null ? null : Date.parse(options.asOf),
+    maxHops: options.maxHops,
+    contained: options.contained.flatMap((k) => (p.numberOf(k.id) >= 0 ? [[p.numberOf(k.id), Date.parse(k.at)] as [number, number]] : [])),
+  });
   const steps: Step[] = [];
   /** Package number -> its VERSION_OF steps (Package -> version). */
   const versionsOf = new Map<number, Step[]>();
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const edges = await store.edgesOf(ids.slice(i, i + BATCH), { direction: 'both', kinds: options.edgeKinds });
-    for (const e of edges) {
-      if (seen.has(e.key)) continue;
-      seen.add(e.key);
-      const step = stepOf(e);
-      if (!step) continue;
-      if (step.kind === 'VERSION_OF') {
-        const list = versionsOf.get(step.u) ?? [];
+  for (let u = 0; u < reached.length; u++) {
+    const a = numbers[u]!;
+    for (let e = c.stepStart[a]!, end = c.stepStart[a + 1]!; e < end; e++) {
+      const v = reachedOf[c.far[e]!]!;
+      if (v < 0 || !filter.usable(a, e)) continue;
+      const kind = p.stepEdgeKind(e);
+      const key = stepEdgeKey(reached[u]!.node.id, c.stepKind[e]!, reached[v]!.node.id, c.access[e]!);
+      const step: Step = { u, v, kind, key, lower: filter.lower, upper: filter.upper, grant: kind === 'GRANTS', ref: c.edgeRef[e]! };
+      if (kind === 'VERSION_OF') {
+        const list = versionsOf.get(u) ?? [];
         list.push(step);
-        versionsOf.set(step.u, list);
+        versionsOf.set(u, list);
       } else steps.push(step);
     }
   }
-  function stepOf(e: StoredEdge): Step | null {
-    const direction = PROPAGATION[e.kind];
-    if (direction === null || !edgeKinds.has(e.kind)) return null;
-    if (!(Date.parse(e.firstIngestedAt) <= asOf)) return null;
-    if (CONFIDENCE_RANK[e.confidence ?? 'confirmed'] < minRank) return null;
-    const [from, to] = direction === 'forward' ? [e.from, e.to] : [e.to, e.from];
-    const u = index.get(from);
-    const v = index.get(to);
-    if (u === undefined || v === undefined) return null;
-    const ru = reached[u]!;
-    const rv = reached[v]!;
-    if (!crosses(ru.node.kind, e.kind, e.access, rv.node.kind)) return null;
-    const lower = Math.max(ms(e.since) ?? -Infinity, rv.validFrom);
-    const upper = Math.min(ms(e.until) ?? Infinity, ru.containedAt, ru.validUntil, rv.validUntil);
-    if (lower > upper) return null;
-    if (e.kind === 'VERSION_OF') {
-      const pub = ms(rv.node.props.publishedAt) ?? NaN;
-      if (!(pub >= lower && pub <= upper)) return null;
-    }
-    return { u, v, kind: e.kind, key: e.key, lower, upper, grant: e.kind === 'GRANTS', edge: e };
-  }
   steps.sort((a, b) => a.u - b.u || compareText(a.key, b.key));
+  for (const list of versionsOf.values()) list.sort((a, b) => compareText(a.key, b.key));
   return { reached, index, steps, versionsOf };
-}
-
-/**
- * The step rules (ARCHITECTURE.md, blast-radius steps 1-5 and the publish rule) in the compromise's
- * direction, as the engine applies them: which edge kinds leave which node kind for which, and the
- * access a GRANTS needs.
- */
-export function crosses(from: NodeKind, edge: EdgeKind, access: Access | undefined, to: NodeKind): boolean {
-  switch (edge) {
-    case 'DEPENDS_ON':
-      return from === 'PackageVersion' && (to === 'PackageVersion' || to === 'Service');
-    case 'HOLDS':
-      return from === 'Service' && to === 'Credential';
-    case 'READS':
-    case 'WRITES':
-      return from === 'Service' && to === 'Dataset';
-    case 'USES':
-      return from === 'Service' && to === 'Customer';
-    case 'GRANTS':
-      if (from !== 'Credential') return false;
-      if (to === 'Dataset') return true;
-      if (to === 'Service') return access === 'admin' || access === 'deploy';
-      if (to === 'Package') return access === 'publish';
-      return false;
-    case 'DERIVED_FROM':
-      return from === 'Dataset' && to === 'Dataset';
-    case 'BELONGS_TO':
-      return from === 'Dataset' && to === 'Customer';
-    case 'VERSION_OF':
-      return from === 'Package' && to === 'PackageVersion';
-    case 'AFFECTS':
-      return false;
-  }
 }
 
 export function ms(value: Json | undefined): number | null {

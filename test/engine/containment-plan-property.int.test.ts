@@ -211,7 +211,13 @@ describe.each(STORES.filter((s) => s.backend === 'embedded'))('containment plan,
           for (const path of a.cuts) {
             expect(path[0]!.from).toBe(SEED);
             path.slice(1).forEach((h, i) => expect(h.from).toBe(path[i]!.to));
-            expect(path.some((h) => h.from === a.node && (a.edge === null || `${h.from}|GRANTS|${h.to}|` === a.edge.slice(0, a.edge.lastIndexOf('|') + 1)))).toBe(true);
+            const through = (h: (typeof path)[number]) => h.from === a.node && (a.edge === null || `${h.from}|GRANTS|${h.to}|` === a.edge.slice(0, a.edge.lastIndexOf('|') + 1));
+            expect(path.some(through)).toBe(true);
+            // A path in time: arrivals never go back, and it leaves the action after T (when the
+            // action applies), else the action would not cut it.
+            const times = path.map((h) => (h.arrival === null ? -Infinity : Date.parse(h.arrival)));
+            times.slice(1).forEach((t, i) => expect(t).toBeGreaterThanOrEqual(times[i]!));
+            expect(path.some((h, i) => through(h) && (times[i]! > Date.parse(p.at) || path[i + 1]?.edge === 'VERSION_OF'))).toBe(true);
           }
         }
         expect(await stillReached(g, p)).toEqual([]);

@@ -95,6 +95,10 @@ describe.each(STORES)('containment plan: $backend', (adapter) => {
     const p = await plan();
     expect(p.totalCost).toBe(2);
     expect(summary(p)).toEqual(['revoke cred:ka [cred:ka|GRANTS|svc:db|admin] 1 -> org:c', 'revoke cred:kb [cred:kb|GRANTS|svc:db|deploy] 1 -> org:c']);
+    // Each revoke shows the path it cuts: org:c's own evidence path runs through one grant only, so
+    // the other's is found by the search back from org:c, through its own grant.
+    expect(p.actions.map((a) => a.cuts.map((path) => path.map((h) => h.to)))).toEqual([[['svc:a', 'cred:ka', 'svc:db', 'org:c']], [['svc:b', 'cred:kb', 'svc:db', 'org:c']]]);
+    expect(p.actions.flatMap((a) => a.cuts.flatMap((path) => path.map((h) => h.arrival)))).not.toContain(null);
     // With revoking priced at 2, containing svc:db (3) is cheaper than the two revokes (4).
     const pricey = await plan({ costs: { revoke: 2 } });
     expect(summary(pricey)).toEqual(['contain svc:db 3 -> org:c']);

@@ -170,6 +170,9 @@ export async function computeContainmentPlan(store: GraphStore, seeds: readonly 
 export async function planFromRadius(store: GraphStore, radius: BlastRadius, plan: NormalisedPlanInput): Promise<ContainmentPlan> {
   const T = Date.parse(plan.at);
   const { reached, index, steps, versionsOf } = await radiusSteps(store, radius);
+  // Long synchronous stretches give way between steps, so that a server answers other requests.
+  const breathe = giveWay();
+  await breathe(true);
 
   // Which customers: the chosen ones (each must be a reached customer), else every reached one.
   const reachedCustomers = radius.customers.map((c) => c.id);
@@ -256,6 +259,7 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
   const targets = candidates.filter((c) => free[2 * index.get(c)!] === 0);
   for (const c of targets) net.addArc(2 * index.get(c)!, sink, Infinity);
 
+  await breathe(true);
   const total = net.maxFlow(source, sink);
   if (!Number.isFinite(total)) throw new BlastError('INTERNAL', 'the containment plan found an uncuttable path it should have excluded');
   const side = net.sourceSide(source);
@@ -270,7 +274,9 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
 
   // Which targets each node of H leads to, as bitsets (one pass, not one search per action).
   const targetList = [...targetSet];
+  await breathe(true);
   const reach = reachBits(adjacency, targetList.map((c) => 2 * c));
+  await breathe(true);
   const bitOf = new Map(targetList.map((c, i) => [c, i]));
   const perAction = cutsPerAction(cutNodes.size + cutGrants.size);
   const reasonsOf = new Map(radius.customers.map((c) => [c.id, c.reasons]));
@@ -299,10 +305,12 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
     drafts.push({ action: { action, node: reached[x]!.node.id, edge, cost, protects, cuts: [] }, x, first, outNode, shown, paths });
   };
   for (const x of cutNodes) {
+    await breathe();
     const id = reached[x]!.node.id;
     draft(reached[x]!.node.kind === 'Credential' ? 'rotate' : 'contain', x, null, costOf(x), 2 * x + 1, (h) => h.from === id, null);
   }
   for (const g of cutGrants) {
+    await breathe();
     const s = grants[g]!;
     const from = reached[s.u]!.node.id;
     const to = reached[s.v]!.node.id;
@@ -339,6 +347,7 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
         marked.push(h);
       }
     }
+    await breathe();
     const found = evidence.towards(c, (v) => region[2 * v + 1] === 1);
     for (const d of list) {
       const rest = found(d.x, d.first);
@@ -353,6 +362,7 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
 
   // Check: the plan applied, nothing chosen is reached; and what it spares.
   const cutGrantKeys = new Set([...cutGrants].map((g) => grants[g]!.key));
+  await breathe(true);
   const after = earliestArrivals(reached, steps, versionsOf, (s) => (cutNodes.has(s.u) || cutGrantKeys.has(s.key) ? Math.min(s.upper, T) : s.upper));
   for (const c of targets) {
     if (after[index.get(c)!]! !== Infinity) throw new BlastError('INTERNAL', `the containment plan leaves ${c} reachable`);
@@ -370,6 +380,19 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
       assets: spared.filter((s) => s.kind !== 'Customer').map((s) => s.id).sort(compareText),
     },
     snapshotId: radius.snapshotId,
+  };
+}
+
+/**
+ * A pause for the event loop: `await breathe()` yields once 50 ms have passed since the last yield,
+ * `await breathe(true)` always.
+ */
+function giveWay(): (always?: boolean) => Promise<void> {
+  let last = performance.now();
+  return async (always = false) => {
+    if (!always && performance.now() - last < 50) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    last = performance.now();
   };
 }
 

@@ -1,9 +1,9 @@
 /**
  * `containmentPlan`: the engine's plan, unchanged (it already is the `blast plan --format json` shape);
- * the API adds only argument bounds and the current time.
+ * the API adds only argument bounds and the current time, and searches the radius on its worker pool.
  */
 import { defaultSeeds, type BlastOptions, type SeedInput } from '../../engine/blast-radius.js';
-import { computeContainmentPlan, type ActionKind } from '../../engine/containment-plan.js';
+import { normalisePlanInput, planFromRadius, type ActionKind } from '../../engine/containment-plan.js';
 import type { ApiContext } from '../context.js';
 import { listArg } from './args.js';
 
@@ -24,7 +24,10 @@ export const containmentPlanResolvers = {
       const seeds = given && given.length > 0 ? given : await defaultSeeds(ctx.store);
       // GraphQL sends null for an unset field: null keeps the default.
       const costs = Object.fromEntries(Object.entries(args.costs ?? {}).filter(([, v]) => v !== null && v !== undefined)) as Partial<Record<ActionKind, number>>;
-      return computeContainmentPlan(ctx.store, seeds, args.options ?? {}, { at: args.at ?? ctx.now(), customers: args.customers ?? null, costs });
+      const input = normalisePlanInput({ at: args.at ?? ctx.now(), customers: args.customers ?? null, costs });
+      // The radius is searched on the engine's worker pool (as blastRadius is), not on the HTTP thread.
+      const run = await ctx.engine.run(ctx.store, seeds, args.options ?? {}, ctx.budget.signal);
+      return planFromRadius(ctx.store, await run.materialise(ctx.store), input);
     },
   },
 };

@@ -1,5 +1,5 @@
 /** `rotationQueue`: the engine's queue, unchanged (the `blast rotation-queue --format json` shape). */
-import { computeBlastRadius, defaultSeeds, type BlastOptions, type SeedInput } from '../../engine/blast-radius.js';
+import { defaultSeeds, type BlastOptions, type SeedInput } from '../../engine/blast-radius.js';
 import { rotationQueue } from '../../engine/rotation-queue.js';
 import type { ApiContext } from '../context.js';
 import { listArg } from './args.js';
@@ -10,7 +10,9 @@ export const rotationQueueResolvers = {
       const given = listArg(args.seeds, ctx.limits.maxSeeds, 'seeds');
       listArg(args.options?.contained, ctx.limits.maxSeeds, 'options.contained');
       const seeds = given && given.length > 0 ? given : await defaultSeeds(ctx.store);
-      return rotationQueue(ctx.store, await computeBlastRadius(ctx.store, seeds, args.options ?? {}));
+      // The radius is searched on the engine's worker pool (as blastRadius is), not on the HTTP thread.
+      const run = await ctx.engine.run(ctx.store, seeds, args.options ?? {}, ctx.budget.signal);
+      return rotationQueue(ctx.store, await run.materialise(ctx.store));
     },
   },
 };

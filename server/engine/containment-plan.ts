@@ -33,9 +33,10 @@
 import { BlastError, badInput } from '../model/errors.js';
 import { parseId } from '../model/ids.js';
 import { formatTime, normalizeTime } from '../model/time.js';
+import type { Projection } from '../projection/projection.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { compareText } from './blast-options.js';
-import { computeBlastRadius, type BlastOptions, type BlastRadius, type PathHop, type SeedInput } from './blast-radius.js';
+import { runBlastRadius, type BlastOptions, type BlastRadius, type PathHop, type SeedInput } from './blast-radius.js';
 import { FlowNetwork } from './max-flow.js';
 import { MinHeap } from './min-heap.js';
 import { ms, radiusSteps, type Reached, type Step } from './radius-steps.js';
@@ -162,14 +163,17 @@ export function currentTime(): string {
  */
 export async function computeContainmentPlan(store: GraphStore, seeds: readonly SeedInput[], options: BlastOptions = {}, input: PlanInput = {}): Promise<ContainmentPlan> {
   const plan = normalisePlanInput(input);
-  const radius = await computeBlastRadius(store, seeds, options);
-  return planFromRadius(store, radius, plan);
+  const run = await runBlastRadius(store, seeds, options);
+  return planFromRadius(store, await run.materialise(store), plan, run.projection);
 }
 
-/** Builds the plan on an already computed radius (the CLI and API share it). */
-export async function planFromRadius(store: GraphStore, radius: BlastRadius, plan: NormalisedPlanInput): Promise<ContainmentPlan> {
+/**
+ * Builds the plan on an already computed radius (the CLI and API share it); `projection`: the one the
+ * radius was computed on (BlastRun.projection), else the store's current one (see radiusSteps).
+ */
+export async function planFromRadius(store: GraphStore, radius: BlastRadius, plan: NormalisedPlanInput, projection?: Projection): Promise<ContainmentPlan> {
   const T = Date.parse(plan.at);
-  const { reached, index, steps, versionsOf } = await radiusSteps(store, radius);
+  const { reached, index, steps, versionsOf } = await radiusSteps(store, radius, projection);
   // Long synchronous stretches give way between steps, so that a server answers other requests.
   const breathe = giveWay();
   await breathe(true);

@@ -14,6 +14,7 @@ import { CONFIDENCE_RANK, EDGE_KINDS, type EdgeKind } from '../model/kinds.js';
 import type { StoredNode } from '../model/record.js';
 import type { Json } from '../model/types.js';
 import { currentProjection } from '../projection/current-projection.js';
+import type { Projection } from '../projection/projection.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { compareText } from './blast-options.js';
 import type { BlastRadius } from './blast-radius.js';
@@ -61,7 +62,11 @@ export interface RadiusSteps {
   versionsOf: Map<number, Step[]>;
 }
 
-export async function radiusSteps(store: GraphStore, radius: BlastRadius): Promise<RadiusSteps> {
+/**
+ * `projection`: the one the radius was computed on (BlastRun.projection); when absent, the store's
+ * current one, which must still be of the radius's snapshot (else CONFLICT: the graph changed).
+ */
+export async function radiusSteps(store: GraphStore, radius: BlastRadius, projection?: Projection): Promise<RadiusSteps> {
   const options = radius.options;
   const contained = new Map(options.contained.map((c) => [c.id, Date.parse(c.at)]));
 
@@ -97,7 +102,7 @@ export async function radiusSteps(store: GraphStore, radius: BlastRadius): Promi
 
   // The radius's steps among reached nodes, under the same rules and filters as the engine: read from
   // the projection the radius was computed on (one pass over each reached node's steps).
-  const { projection: p } = await currentProjection(store);
+  const p = projection ?? (await currentProjection(store)).projection;
   if (p.snapshotId !== radius.snapshotId) throw new BlastError('CONFLICT', 'the graph changed while the plan was computed; try again');
   const c = p.c;
   const numbers = new Int32Array(reached.length);

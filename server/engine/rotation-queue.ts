@@ -17,6 +17,7 @@
 import { compareText } from './blast-options.js';
 import type { BlastRadius, PathHop } from './blast-radius.js';
 import { formatTime } from '../model/time.js';
+import type { Projection } from '../projection/projection.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { ms, radiusSteps } from './radius-steps.js';
 
@@ -52,7 +53,8 @@ export interface RotationQueue {
   credentials: RotationEntry[];
 }
 
-export async function rotationQueue(store: GraphStore, radius: BlastRadius): Promise<RotationQueue> {
+/** `projection`: the one the radius was computed on (BlastRun.projection); see radiusSteps. */
+export async function rotationQueue(store: GraphStore, radius: BlastRadius, projection?: Projection): Promise<RotationQueue> {
   // Reached credentials: the found seeds that are credentials, then the affected ones.
   const reached = new Map<string, { firstExposedAt: string | null; path: PathHop[] }>();
   for (const s of radius.seeds) if (s.found && s.id.startsWith('cred:')) reached.set(s.id, { firstExposedAt: s.at, path: [] });
@@ -73,7 +75,7 @@ export async function rotationQueue(store: GraphStore, radius: BlastRadius): Pro
 
   // Customers behind each credential: those it can reach over the radius's steps (each step open at
   // the earliest arrival of the node it leaves), found by a backward search from each customer.
-  const { reached: nodesOf, steps, versionsOf } = await radiusSteps(store, radius);
+  const { reached: nodesOf, steps, versionsOf } = await radiusSteps(store, radius, projection);
   const back: number[][] = nodesOf.map(() => []);
   for (const s of steps) if (Math.max(nodesOf[s.u]!.arrival, s.lower) <= s.upper) back[s.v]!.push(s.u);
   for (const list of versionsOf.values()) for (const s of list) back[s.v]!.push(s.u);

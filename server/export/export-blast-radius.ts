@@ -16,7 +16,7 @@
 import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { compareText } from '../engine/blast-options.js';
-import { computeBlastRadius, type BlastOptions, type BlastRadius, type SeedInput } from '../engine/blast-radius.js';
+import { runBlastRadius, type BlastOptions, type BlastRadius, type SeedInput } from '../engine/blast-radius.js';
 import { BlastError, badInput } from '../model/errors.js';
 import { formatTime, normalizeTime } from '../model/time.js';
 import type { GraphStore } from '../store/graph-store.js';
@@ -158,7 +158,14 @@ export async function renderExport(store: GraphStore, seeds: readonly SeedInput[
 
   const timer = new StepTimer();
   phase('computing the blast radius');
-  const result = await timer.timeAsync('computing the blast radius', () => computeBlastRadius(store, seeds, options), 0);
+  const { run, result } = await timer.timeAsync(
+    'computing the blast radius',
+    async () => {
+      const run = await runBlastRadius(store, seeds, options);
+      return { run, result: await run.materialise(store) };
+    },
+    0,
+  );
   const title = settings.title?.trim() || `Blast radius: ${result.seeds.map((s) => s.id).join(', ') || 'no seeds'}`;
   const meta: ExportMeta = { title, generatedAt, tool: { name: TOOL_NAME, version: exportToolVersion() } };
   phase('loading evidence');
@@ -174,8 +181,8 @@ export async function renderExport(store: GraphStore, seeds: readonly SeedInput[
   };
   const report = timer.time('report (document model)', () => buildReport(model), 0);
   // The containment plan at generatedAt and the rotation queue: a section before "About the files".
-  const plan = await timer.timeAsync('containment plan', () => planFromRadius(store, result, normalisePlanInput({ at: generatedAt })), 0);
-  const queue = await timer.timeAsync('rotation queue', () => rotationQueue(store, result), 0);
+  const plan = await timer.timeAsync('containment plan', () => planFromRadius(store, result, normalisePlanInput({ at: generatedAt }), run.projection), 0);
+  const queue = await timer.timeAsync('rotation queue', () => rotationQueue(store, result, run.projection), 0);
   const about = report.blocks.findIndex((b) => b.type === 'heading' && b.text === 'About the files');
   report.blocks.splice(about < 0 ? report.blocks.length : about, 0, ...incidentActionBlocks(plan, queue));
   put('report.md', () => renderMarkdown(report));

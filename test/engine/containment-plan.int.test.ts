@@ -8,8 +8,8 @@
  * plan's customers may still be reached.
  */
 import { describe, expect, it } from 'vitest';
-import { computeBlastRadius, type SeedInput } from '../../server/engine/blast-radius.js';
-import { computeContainmentPlan, type ContainmentPlan, type PlanInput } from '../../server/engine/containment-plan.js';
+import { computeBlastRadius, runBlastRadius, type SeedInput } from '../../server/engine/blast-radius.js';
+import { computeContainmentPlan, normalisePlanInput, planFromRadius, type ContainmentPlan, type PlanInput } from '../../server/engine/containment-plan.js';
 import type { EdgeInput, NodeInput } from '../../server/model/types.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
 import { batch, edge, node } from '../support/batches.js';
@@ -63,6 +63,19 @@ describe.each(STORES)('containment plan: $backend', (adapter) => {
     // Done at 12:00, the dataset and the customer are spared; svc:app and cred:k are still reached.
     expect(p.spared).toEqual({ customers: ['org:c'], assets: ['ds:d'] });
     expect(await stillReached(p)).toEqual([]);
+  });
+
+  it('a write between the radius and the plan (an incident revision, say) does not spoil the plan made on the radius\'s projection', async () => {
+    await write([], [runs('svc:app'), edge('svc:app', 'HOLDS', 'cred:k'), grant('cred:k', 'ds:d'), edge('ds:d', 'BELONGS_TO', 'org:c')]);
+    const run = await runBlastRadius(store, [{ id: SEED }]);
+    const radius = await run.materialise(store);
+    await store.write(batch([node('inc:elsewhere', { status: 'open' })], []));
+    const p = await planFromRadius(store, radius, normalisePlanInput({ at: T }), run.projection);
+    expect(summary(p)).toEqual(['revoke cred:k [cred:k|GRANTS|ds:d|read] 1 -> org:c']);
+    expect(p.snapshotId).toBe(radius.snapshotId);
+    // Without the radius's projection the store's current one is of another snapshot: CONFLICT, not a
+    // plan mixing two graphs.
+    await expect(planFromRadius(store, radius, normalisePlanInput({ at: T }))).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('a chain reached before T: nothing left to cut, the customer is reported as already reached', async () => {

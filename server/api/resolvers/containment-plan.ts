@@ -27,7 +27,7 @@ export const containmentPlanResolvers = {
       const input = normalisePlanInput({ at: args.at ?? ctx.now(), customers: args.customers ?? null, costs });
       // The radius is searched on the engine's worker pool (as blastRadius is), not on the HTTP thread.
       const run = await ctx.engine.run(ctx.store, seeds, args.options ?? {}, ctx.budget.signal);
-      return planFromRadius(ctx.store, await run.materialise(ctx.store), input);
+      return planFromRadius(ctx.store, await run.materialise(ctx.store), input, run.projection);
     },
   },
 };

@@ -12,7 +12,7 @@ export const rotationQueueResolvers = {
       const seeds = given && given.length > 0 ? given : await defaultSeeds(ctx.store);
       // The radius is searched on the engine's worker pool (as blastRadius is), not on the HTTP thread.
       const run = await ctx.engine.run(ctx.store, seeds, args.options ?? {}, ctx.budget.signal);
-      return rotationQueue(ctx.store, await run.materialise(ctx.store));
+      return rotationQueue(ctx.store, await run.materialise(ctx.store), run.projection);
     },
   },
 };

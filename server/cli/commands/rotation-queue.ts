@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { badInput } from '../../model/errors.js';
-import { computeBlastRadius } from '../../engine/blast-radius.js';
+import { runBlastRadius } from '../../engine/blast-radius.js';
 import { formatRotationTable } from '../../engine/format-plan.js';
 import { rotationQueue } from '../../engine/rotation-queue.js';
 import { blastOptionsFromFlags, seedsFromFlags, withBlastFlags, type BlastFlags } from '../blast-flags.js';
@@ -30,7 +30,8 @@ export function registerRotationQueue(program: Command, ctx: CliContext): void {
         const seeds = await seedsFromFlags(ids, flags, store);
         if (seeds.length === 0) throw badInput('no seeds: give node ids, or mark nodes compromised first (blast compromise ID)', 'ids');
         progress.phase('walking', `${seeds.length} seed(s)`);
-        const queue = await rotationQueue(store, await computeBlastRadius(store, seeds, options));
+        const run = await runBlastRadius(store, seeds, options);
+        const queue = await rotationQueue(store, await run.materialise(store), run.projection);
         output = flags.format === 'json' ? `${JSON.stringify(queue, null, 2)}\n` : formatRotationTable(queue);
       } finally {
         progress.done();

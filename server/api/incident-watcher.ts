@@ -9,10 +9,11 @@
  * of them. A failed pass (the store gone, say) is logged and retried at the next change or poll.
  *
  * Staying out of the requests' way: the searches run where the server's other blast radii run (the
- * engine pool's worker threads, passed in as `run`), the rest gives the event loop back every few
- * milliseconds (TimeSlicer), and an incident whose answer did not change costs its search and a
- * digest. Revisions are written after a group of evaluations, not after each: every write moves the
- * graph version, and the next search would first rebuild the projection.
+ * engine pool's worker threads, passed in as `run`), revisions are stored by a worker thread of their
+ * own (revision-writer.ts) where the store can be opened from one, the rest gives the event loop
+ * back every few milliseconds (TimeSlicer), and an incident whose answer did not change costs its
+ * search and a digest. Revisions are written after a group of evaluations, not after each: every
+ * write moves the graph version, and the next search would first rebuild the projection.
  */
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -20,6 +21,7 @@ import type { RunOptions } from '../engine/blast-radius.js';
 import { eachOpenIncident, evaluate, storeRevision, TimeSlicer, type Evaluation, type IncidentRevision, type RevisionDiff } from '../engine/incident-revisions.js';
 import type { GraphStore } from '../store/graph-store.js';
 import type { ErrorLog } from './errors.js';
+import { RevisionWriter } from './revision-writer.js';
 
 /**
  * What "the graph changed" is measured by: the store's graph version, which every committed write
@@ -66,6 +68,7 @@ export class IncidentWatcher {
   private readonly listeners = new Set<(event: RevisionEvent) => void>();
   /** Answers found unchanged, by incident (evaluate's `known`). */
   private readonly known = new Map<string, string>();
+  private readonly writer: RevisionWriter | null;
 
   constructor(
     private readonly store: GraphStore,
@@ -75,6 +78,7 @@ export class IncidentWatcher {
     /** How searches run: the server passes its engine pool's (EngineRuns.runner). @default in this thread */
     private readonly run: RunOptions = {},
   ) {
+    this.writer = RevisionWriter.for(store);
     watchers.set(store, this);
   }
 
@@ -121,6 +125,7 @@ export class IncidentWatcher {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.idle();
+    await this.writer?.close();
   }
 
   private emit(event: RevisionEvent): void {
@@ -143,7 +148,9 @@ export class IncidentWatcher {
     const flush = async () => {
       for (const evaluation of pending.splice(0)) {
         await new Promise((resolve) => setImmediate(resolve));
-        const revision = await storeRevision(this.store, evaluation, this.now()).catch((err: unknown) => {
+        const now = this.now();
+        const stored = this.writer ? this.writer.store(evaluation, now) : storeRevision(this.store, evaluation, now);
+        const revision = await stored.catch((err: unknown) => {
           this.log.error(`storing a revision of ${evaluation.incident} failed`, err);
           return null;
         });
@@ -153,7 +160,7 @@ export class IncidentWatcher {
       }
       held = 0;
     };
-    for await (const incident of eachOpenIncident(this.store)) {
+    for await (const incident of eachOpenIncident(this.store, 1)) {
       // Let waiting requests in between incidents.
       await new Promise((resolve) => setImmediate(resolve));
       const evaluation = await evaluate(this.store, incident, { run: this.run, slicer, known: this.known }).catch((err: unknown) => {

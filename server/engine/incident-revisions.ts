@@ -8,9 +8,10 @@
  *   revisions  [{ revision, snapshotId, at, diff }], oldest first; revision 1 is the first answer
  *              (its diff adds everything reached)
  *
- *   answerDigest  { revision, sha256 }: the digest of the answer at that revision (answerDigestOf),
- *              written with each revision so that an unchanged answer is recognised without replaying
- *              the diffs; ignored when its revision is not the latest (written by an older version)
+ *   answerDigest  { revision, snapshotId, at, sha256 }: the digest of the answer at that revision
+ *              (answerDigestOf), written with each revision so that an unchanged answer is recognised
+ *              without replaying the diffs; ignored unless it names the latest revision (one stored
+ *              by an older version leaves it behind)
  *
  * A diff names, for nodes (every reached node but the seeds, customers included) and for customers,
  * what is newly affected, what is no longer affected, and what is still affected but with another
@@ -120,7 +121,9 @@ export function storedRevisions(incident: StoredNode): IncidentRevision[] {
 export function storedDigest(incident: StoredNode): string | null {
   const d = incident.props.answerDigest;
   if (!isObject(d) || typeof d.sha256 !== 'string') return null;
-  return d.revision === storedRevisions(incident).length ? d.sha256 : null;
+  // It must name the latest revision exactly: one stored since by an older version left it behind.
+  const last = storedRevisions(incident).at(-1);
+  return last !== undefined && d.revision === last.revision && d.snapshotId === last.snapshotId && d.at === last.at ? d.sha256 : null;
 }
 
 /**
@@ -300,7 +303,7 @@ export async function storeRevision(store: GraphStore, evaluation: Evaluation, n
   const revision: IncidentRevision = { revision: previous.length + 1, snapshotId: evaluation.snapshotId, at: now, diff: evaluation.diff };
   const props: Props = {
     revisions: [...previous, revision] as unknown as Json,
-    answerDigest: { revision: revision.revision, sha256: evaluation.digest },
+    answerDigest: { revision: revision.revision, snapshotId: revision.snapshotId, at: revision.at, sha256: evaluation.digest },
   };
   const sha256 = createHash('sha256').update(canonicalJson({ id: node.id, revision: revision.revision, snapshotId: revision.snapshotId })).digest('hex');
   await store.write({

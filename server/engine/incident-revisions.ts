@@ -101,14 +101,17 @@ export function isEmptyDiff(d: RevisionDiff): boolean {
 
 /** The answer after applying `diff` to `answer` (a copy). */
 export function applyDiff(answer: Answer, diff: RevisionDiff): Answer {
-  const apply = (map: ReadonlyMap<string, string | null>, part: DiffPart) => {
-    const next = new Map(map);
-    for (const r of part.removed) next.delete(r.id);
-    for (const a of part.added) next.set(a.id, a.firstExposedAt);
-    for (const m of part.moved) next.set(m.id, m.to);
-    return next;
-  };
-  return { nodes: apply(answer.nodes, diff.nodes), customers: apply(answer.customers, diff.customers) };
+  const next: Answer = { nodes: new Map(answer.nodes), customers: new Map(answer.customers) };
+  applyInPlace(next, diff);
+  return next;
+}
+
+function applyInPlace(answer: Answer, diff: RevisionDiff): void {
+  for (const [map, part] of [[answer.nodes, diff.nodes], [answer.customers, diff.customers]] as const) {
+    for (const r of part.removed) map.delete(r.id);
+    for (const a of part.added) map.set(a.id, a.firstExposedAt);
+    for (const m of part.moved) map.set(m.id, m.to);
+  }
 }
 
 /** The incident's stored revisions, oldest first. */
@@ -368,10 +371,11 @@ export function diffSince(incident: StoredNode, since: number): { since: number;
   if (!Number.isSafeInteger(since) || since < 0 || since > all.length) {
     throw new BlastError('BAD_INPUT', `no revision ${since}: ${incident.id} has revisions 1 to ${all.length}`, { input: '--since' });
   }
-  let at = emptyAnswer();
-  for (const r of all.slice(0, since)) at = applyDiff(at, r.diff);
-  let latest = at;
-  for (const r of all.slice(since)) latest = applyDiff(latest, r.diff);
+  // Replayed in place: one copy of the answer, not one per revision.
+  const at = emptyAnswer();
+  for (const r of all.slice(0, since)) applyInPlace(at, r.diff);
+  const latest: Answer = { nodes: new Map(at.nodes), customers: new Map(at.customers) };
+  for (const r of all.slice(since)) applyInPlace(latest, r.diff);
   return { since, latest: all.length, revisions: all.slice(since), diff: diffAnswers(at, latest) };
 }
 

@@ -46,11 +46,15 @@ export class EngineRuns {
    * request's, but bound to no request; stopped after ten request time limits.
    */
   runner(store: GraphStore): RunOptions {
-    const settings = store.openSettings;
+    const pool = this.pool;
     const limit = this.timeoutMs * 10;
     return {
-      search: (p, q) => this.pool.search(p, q, limit),
-      ...(settings && { build: () => this.pool.build(settings, store.projectionPath, limit) }),
+      search: (p, q) => pool.search(p, q, limit),
+      // Looked up at each build: a store `blast serve` opens later has no settings before it is open.
+      get build() {
+        const settings = store.openSettings;
+        return settings && (() => pool.build(settings, store.projectionPath, limit));
+      },
     };
   }
 

@@ -68,7 +68,8 @@ export class IncidentWatcher {
   private readonly listeners = new Set<(event: RevisionEvent) => void>();
   /** Answers found unchanged, by incident (evaluate's `known`). */
   private readonly known = new Map<string, string>();
-  private readonly writer: RevisionWriter | null;
+  /** Made at the first write: a store `blast serve` opens later has no settings before it is open. */
+  private writer: RevisionWriter | null = null;
 
   constructor(
     private readonly store: GraphStore,
@@ -78,7 +79,6 @@ export class IncidentWatcher {
     /** How searches run: the server passes its engine pool's (EngineRuns.runner). @default in this thread */
     private readonly run: RunOptions = {},
   ) {
-    this.writer = RevisionWriter.for(store);
     watchers.set(store, this);
   }
 
@@ -149,7 +149,8 @@ export class IncidentWatcher {
       for (const evaluation of pending.splice(0)) {
         await new Promise((resolve) => setImmediate(resolve));
         const now = this.now();
-        const stored = this.writer ? this.writer.store(evaluation, now) : storeRevision(this.store, evaluation, now);
+        const writer = (this.writer ??= RevisionWriter.for(this.store));
+        const stored = writer ? writer.store(evaluation, now) : storeRevision(this.store, evaluation, now);
         const revision = await stored.catch((err: unknown) => {
           this.log.error(`storing a revision of ${evaluation.incident} failed`, err);
           return null;

@@ -6,6 +6,7 @@
  * run in the engine pool's workers or in this thread.
  */
 import { describe, expect, it } from 'vitest';
+import { deferredStore } from '../../server/api/deferred-store.js';
 import { EngineRuns } from '../../server/api/engine-runs.js';
 import { IncidentWatcher, type RevisionEvent } from '../../server/api/incident-watcher.js';
 import { compareText } from '../../server/engine/blast-options.js';
@@ -280,6 +281,32 @@ describe.each(STORES)('incident re-evaluation: $backend', (adapter) => {
       }
       // Every first answer, and some later ones, were revisions.
       expect(changed).toBeGreaterThan(seedsOf.length);
+    } finally {
+      await watcher.close();
+      await engine.close();
+    }
+  });
+
+  it('watches a store opened only later, as `blast serve` opens it, with its searches in the pool', async () => {
+    const g = randomGraph(61);
+    await store.write(g.graph);
+    await store.write(incident('inc:later', g.seeds));
+    // Not open yet: no settings to hand to a worker; they appear once the first call opens it.
+    const later = deferredStore(store.backend, async () => store);
+    expect(later.openSettings).toBeUndefined();
+    const engine = new EngineRuns(60_000);
+    const log = { error: (m: string, e: unknown) => expect.fail(`${m}: ${String(e)}`) };
+    const watcher = new IncidentWatcher(later, () => NOW, log, { pollMs: 0 }, engine.runner(later));
+    try {
+      for (let round = 0; round < 3; round++) {
+        if (round > 0) await store.write(batch([], g.more()));
+        watcher.changed();
+        await watcher.idle();
+        const n = await read(store, 'inc:later');
+        same(latestAnswer(n), answerOf(await computeBlastRadius(store, g.seeds)));
+        expect(storedDigest(n)).toBe(await answerDigestOf(await answerOfRun(await runBlastRadius(store, g.seeds))));
+      }
+      expect(later.openSettings).toEqual(store.openSettings);
     } finally {
       await watcher.close();
       await engine.close();

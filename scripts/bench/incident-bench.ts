@@ -8,7 +8,8 @@
  *   BENCH_PLAN_SIZE=S|M|L        (default M)
  *   BENCH_EMBEDDED_DIR_M=DIR     keep the graph there between runs (ingested on the first); the same
  *                                folder plan-bench.js uses
- *   BENCH_IN_THREAD=1            run the searches on the main thread instead (as `blast incident diff` does)
+ *   BENCH_IN_THREAD=1            run the searches and projection builds on the main thread instead
+ *                                (revisions are still stored by the watcher's writer thread)
  *
  * Prints a Markdown table; nothing is asserted.
  */

@@ -155,7 +155,7 @@ export function createApp(options: AppOptions): App {
     plugins.push(useNoIntrospection());
   }
   const now = () => formatTime(process.env.BLAST_NOW ? Date.parse(process.env.BLAST_NOW) : Date.now());
-  const watcher = options.watchIncidents ? new IncidentWatcher(store, now, log, options.watchIncidents) : null;
+  const watcher = options.watchIncidents ? new IncidentWatcher(store, now, log, options.watchIncidents, engine.runner(store)) : null;
   if (watcher) plugins.push(useIncidentWatch(watcher));
   if (webhook) watcher!.onRevision((event) => webhook.send(event));
 

@@ -5,7 +5,7 @@
  * few answers are kept per graph version, so paging through a large radius does not recompute it.
  */
 import { normaliseOptions, normaliseSeeds } from '../engine/blast-options.js';
-import { runBlastRadius, type BlastOptions, type BlastRun, type SeedInput } from '../engine/blast-radius.js';
+import { runBlastRadius, type BlastOptions, type BlastRun, type RunOptions, type SeedInput } from '../engine/blast-radius.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { EnginePool } from '../workers/engine-pool.js';
 
@@ -39,6 +39,23 @@ export class EngineRuns {
     this.kept.set(`${run.projection.version}\n${key}`, run);
     while (this.kept.size > KEEP) this.kept.delete(this.kept.keys().next().value!);
     return run;
+  }
+
+  /**
+   * How background work (the incident watcher) runs its searches and builds: in this pool, like a
+   * request's, but bound to no request; stopped after ten request time limits.
+   */
+  runner(store: GraphStore): RunOptions {
+    const pool = this.pool;
+    const limit = this.timeoutMs * 10;
+    return {
+      search: (p, q) => pool.search(p, q, limit),
+      // Looked up at each build: a store `blast serve` opens later has no settings before it is open.
+      get build() {
+        const settings = store.openSettings;
+        return settings && (() => pool.build(settings, store.projectionPath, limit));
+      },
+    };
   }
 
   async close(): Promise<void> {

@@ -11,17 +11,29 @@
  *   BENCH_IN_THREAD=1            run the searches and projection builds on the main thread instead
  *                                (revisions are still stored by the watcher's writer thread)
  *
- * Prints a Markdown table; nothing is asserted.
+ * Prints a Markdown table; nothing is asserted. `npm run bench` runs it too (part `incident`) and saves
+ * its rows with the other results.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { IncidentWatcher } from '../../server/api/incident-watcher.js';
 import { EngineRuns } from '../../server/api/engine-runs.js';
 import { openStore } from '../../server/store/open-store.js';
 import { planSynthetic, SIZES, type SizeName } from '../../seed/synthetic/generate.js';
 
-const log = (s: string) => process.stderr.write(`${s}\n`);
+const stderr = (s: string) => process.stderr.write(`${s}\n`);
+
+export interface IncidentBenchRow {
+  what: string;
+  revisions: number;
+  ms: number;
+  cpuMs: number;
+  stallMs: number;
+  /** Load average (1, 5, 15 min) just before. */
+  loadAverageBefore: number[];
+}
 
 interface Measured {
   ms: number;
@@ -47,14 +59,16 @@ async function measured(f: () => Promise<void>): Promise<Measured> {
   return { ms, cpuMs: (used.user + used.system) / 1000, stallMs: stall };
 }
 
-async function main(): Promise<void> {
-  const size = (process.env.BENCH_PLAN_SIZE ?? 'M') as SizeName;
-  const kept = process.env[`BENCH_EMBEDDED_DIR_${size}`];
+/**
+ * The re-evaluation bench on a synthetic graph of `size`, kept in `keptDir` when given (filled on first
+ * use); `inThread`: searches and projection builds on the main thread instead of the engine pool.
+ */
+export async function runIncidentBench(size: SizeName, keptDir: string | undefined, inThread = false, log: (s: string) => void = stderr): Promise<IncidentBenchRow[]> {
+  const kept = keptDir;
   const dir = kept ?? mkdtempSync(join(tmpdir(), 'blast-incident-bench-'));
   const store = await openStore({ backend: 'embedded', dataDir: dir });
   const plan = planSynthetic({ nodes: SIZES[size] });
   const engine = new EngineRuns(600_000);
-  const inThread = process.env.BENCH_IN_THREAD === '1';
   try {
     if ((await store.countNodes()) === 0) {
       log(`[${size}] ingesting into ${dir}`);
@@ -81,8 +95,8 @@ async function main(): Promise<void> {
       });
       return { m, revisions: revisions.length };
     };
-    const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
-    const rows: Array<[string, { m: Measured; revisions: number }, string]> = [];
+    const load = () => loadavg().map((x) => Number(x.toFixed(2)));
+    const rows: Array<[string, { m: Measured; revisions: number }, number[]]> = [];
 
     // The first evaluation gives each incident its first revision (every reached node).
     let l = load();
@@ -105,10 +119,7 @@ async function main(): Promise<void> {
     rows.push(['re-evaluate after an ingest that changes no answer', await pass(), l]);
     await watcher.close();
 
-    process.stdout.write(`| ${size} (embedded${inThread ? ', in thread' : ', engine pool'}) | revisions | wall | CPU (main thread + workers) | longest stall | load average (1, 5, 15 min) before |\n|---|---:|---:|---:|---:|---|\n`);
-    for (const [what, r, before] of rows) {
-      process.stdout.write(`| ${what} | ${r.revisions} | ${(r.m.ms / 1000).toFixed(2)} s | ${(r.m.cpuMs / 1000).toFixed(2)} s | ${r.m.stallMs.toFixed(0)} ms | ${before} |\n`);
-    }
+    return rows.map(([what, r, before]) => ({ what, revisions: r.revisions, ms: r.m.ms, cpuMs: r.m.cpuMs, stallMs: r.m.stallMs, loadAverageBefore: before }));
   } finally {
     await engine.close();
     await store.close();
@@ -116,4 +127,20 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+export function incidentBenchTable(size: SizeName, inThread: boolean, rows: readonly IncidentBenchRow[]): string {
+  const lines = [
+    `| ${size} (embedded${inThread ? ', in thread' : ', engine pool'}) | revisions | wall | CPU (main thread + workers) | longest stall | load average (1, 5, 15 min) before |`,
+    '|---|---:|---:|---:|---:|---|',
+  ];
+  for (const r of rows) {
+    lines.push(`| ${r.what} | ${r.revisions} | ${(r.ms / 1000).toFixed(2)} s | ${(r.cpuMs / 1000).toFixed(2)} s | ${r.stallMs.toFixed(0)} ms | ${r.loadAverageBefore.join(' ')} |`);
+  }
+  return lines.join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const size = (process.env.BENCH_PLAN_SIZE ?? 'M') as SizeName;
+  const inThread = process.env.BENCH_IN_THREAD === '1';
+  const rows = await runIncidentBench(size, process.env[`BENCH_EMBEDDED_DIR_${size}`], inThread);
+  process.stdout.write(`${incidentBenchTable(size, inThread, rows)}\n`);
+}

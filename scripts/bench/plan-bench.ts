@@ -7,17 +7,26 @@
  *   BENCH_PLAN_SIZE=S|M|L        (default M)
  *   BENCH_EMBEDDED_DIR_M=DIR     keep the graph there between runs (ingested on the first)
  *
- * Prints a Markdown table; nothing is asserted.
+ * Prints a Markdown table; nothing is asserted. `npm run bench` runs it too (part `incident`) and saves
+ * its rows with the other results.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { computeBlastRadius } from '../../server/engine/blast-radius.js';
 import { normalisePlanInput, planFromRadius } from '../../server/engine/containment-plan.js';
 import { openStore } from '../../server/store/open-store.js';
 import { planSynthetic, SIZES, type SizeName } from '../../seed/synthetic/generate.js';
 
-const log = (s: string) => process.stderr.write(`${s}\n`);
+const stderr = (s: string) => process.stderr.write(`${s}\n`);
+
+export interface PlanBenchRow {
+  what: string;
+  size: string;
+  ms: number;
+  cpuMs: number;
+}
 
 async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number }> {
   const cpu = process.cpuUsage();
@@ -27,9 +36,9 @@ async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number; cp
   return { value, ms: performance.now() - t, cpuMs: (used.user + used.system) / 1000 };
 }
 
-async function main(): Promise<void> {
-  const size = (process.env.BENCH_PLAN_SIZE ?? 'M') as SizeName;
-  const kept = process.env[`BENCH_EMBEDDED_DIR_${size}`];
+/** The plan bench on a synthetic graph of `size`, kept in `keptDir` when given (filled on first use). */
+export async function runPlanBench(size: SizeName, keptDir: string | undefined, log: (s: string) => void = stderr): Promise<PlanBenchRow[]> {
+  const kept = keptDir;
   const dir = kept ?? mkdtempSync(join(tmpdir(), 'blast-plan-bench-'));
   const store = await openStore({ backend: 'embedded', dataDir: dir });
   const plan = planSynthetic({ nodes: SIZES[size] });
@@ -48,17 +57,25 @@ async function main(): Promise<void> {
     const again = await timed(() => planFromRadius(store, radius.value, normalisePlanInput({ at })));
     log(`[${size}] plan: ${planned.value.actions.length} actions, cost ${planned.value.totalCost}, ${planned.value.customers.length} customers cut off`);
 
-    const rows = [
-      ['blast radius (for the plan)', `${radius.value.affected.length} nodes`, radius.ms, radius.cpuMs],
-      ['containment plan (given the radius)', `${planned.value.actions.length} actions`, planned.ms, planned.cpuMs],
-      ['containment plan, again', '', again.ms, again.cpuMs],
-    ] as const;
-    process.stdout.write(`| ${size} (embedded) | size | wall | CPU |\n|---|---|---:|---:|\n`);
-    for (const [what, n, ms, cpu] of rows) process.stdout.write(`| ${what} | ${n} | ${(ms / 1000).toFixed(2)} s | ${(cpu / 1000).toFixed(2)} s |\n`);
+    return [
+      { what: 'blast radius (for the plan)', size: `${radius.value.affected.length} nodes`, ms: radius.ms, cpuMs: radius.cpuMs },
+      { what: 'containment plan (given the radius)', size: `${planned.value.actions.length} actions`, ms: planned.ms, cpuMs: planned.cpuMs },
+      { what: 'containment plan, again', size: '', ms: again.ms, cpuMs: again.cpuMs },
+    ];
   } finally {
     await store.close();
     if (!kept) rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+export function planBenchTable(size: SizeName, rows: readonly PlanBenchRow[]): string {
+  const lines = [`| ${size} (embedded) | size | wall | CPU |`, '|---|---|---:|---:|'];
+  for (const r of rows) lines.push(`| ${r.what} | ${r.size} | ${(r.ms / 1000).toFixed(2)} s | ${(r.cpuMs / 1000).toFixed(2)} s |`);
+  return lines.join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const size = (process.env.BENCH_PLAN_SIZE ?? 'M') as SizeName;
+  const rows = await runPlanBench(size, process.env[`BENCH_EMBEDDED_DIR_${size}`]);
+  process.stdout.write(`${planBenchTable(size, rows)}\n`);
+}

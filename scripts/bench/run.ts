@@ -1,12 +1,15 @@
 /**
  * `npm run bench`: every benchmark, a Markdown table each, and one JSON file under bench/results/.
  *
- *   BENCH_ONLY=store,ingest,export,api,browser   which parts (default: all)
+ *   BENCH_ONLY=store,ingest,export,api,browser,incident   which parts (default: all)
  *   BENCH_SIZES=S,M                              synthetic sizes for the store bench (add L: ~1M nodes, ~5M edges; long)
  *   BENCH_STORES=embedded,neo4j                  stores (default: both)
  *   BENCH_EMBEDDED_DIR_L=DIR (or _S, _M)         keep that size's embedded graph in DIR: filled on the
  *                                                first run, reused (ingest not measured) after
  *   BENCH_API_SECONDS=60, BENCH_API_CONNECTIONS=50
+ *   BENCH_PLAN_SIZE=M, BENCH_INCIDENT_DIR=DIR     incident part: the containment plan and the incident
+ *                                                re-evaluation on one synthetic graph (kept in DIR;
+ *                                                its own folder: the part writes incidents into it)
  *
  * Neo4j: NEO4J_URI when set, else the local one (scripts/neo4j start).
  */
@@ -19,13 +22,13 @@ import type { StoreBackend } from '../../server/store/graph-store.js';
 import type { SizeName } from '../../seed/synthetic/generate.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const only = new Set((process.env.BENCH_ONLY ?? 'store,ingest,export,api,browser').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'store,ingest,export,api,browser,incident').split(','));
 const sizes = (process.env.BENCH_SIZES ?? 'S,M').split(',') as SizeName[];
 const stores = (process.env.BENCH_STORES ?? 'embedded,neo4j').split(',') as StoreBackend[];
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function main(): Promise<void> {
-  if (stores.includes('neo4j') && !process.env.NEO4J_URI) {
+  if (stores.includes('neo4j') && !process.env.NEO4J_URI && ['store', 'ingest', 'api'].some((part) => only.has(part))) {
     log('starting the local Neo4j (scripts/neo4j start)');
     execFileSync(join(ROOT, 'scripts/neo4j'), ['start'], { stdio: 'inherit' });
   }
@@ -73,6 +76,17 @@ async function main(): Promise<void> {
     const rows = await runBrowserBench({ log });
     results.browser = rows;
     tables.push(`### Browser (explorer)\n\n${objectTable(rows as unknown as Array<Record<string, unknown>>)}`);
+  }
+  if (only.has('incident')) {
+    const size = (process.env.BENCH_PLAN_SIZE ?? 'M') as SizeName;
+    const dir = process.env.BENCH_INCIDENT_DIR;
+    const { runPlanBench, planBenchTable } = await import('./plan-bench.js');
+    const { runIncidentBench, incidentBenchTable } = await import('./incident-bench.js');
+    const plan = await runPlanBench(size, dir, log);
+    // Without a kept folder the incident bench ingests the graph again (plan-bench removed its copy).
+    const incidents = await runIncidentBench(size, dir, false, log);
+    results.incident = { size, plan, incidents };
+    tables.push(`### Incident day: containment plan and re-evaluation\n\n${planBenchTable(size, plan)}\n\n${incidentBenchTable(size, false, incidents)}`);
   }
   results.finishedAt = new Date().toISOString();
   results.loadAverageAtEnd = loadavg();

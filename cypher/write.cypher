@@ -5,6 +5,15 @@
 // nothing MERGEs, because a MERGE of a relationship scans the relationships between its endpoints,
 // which on a popular package version is thousands per row.
 
+// name: lockGraphFound
+// lockGraph when the Meta node exists (every write but the first after clear()): a MATCH takes no
+// lock, so the SET's write lock on the Meta node is the first lock this transaction asks for. A MERGE
+// first takes a shared lock on the unique index entry it matched; two writers each holding that and
+// waiting for the other's node lock deadlock (seen with 8 concurrent writers on a loaded machine).
+MATCH (m:Meta {id: 'graph'})
+SET m.writes = coalesce(m.writes, 0) + 1
+RETURN m.nodeCount AS nodeCount, m.nodeSums AS nodeSums, m.edgeCount AS edgeCount, m.edgeSums AS edgeSums
+
 // name: lockGraph
 // First in every write: takes the Meta node's write lock, so writers run one at a time (planWrite's
 // read-merge-write never loses a concurrent update, and what the reads below saw stays true until

@@ -104,7 +104,10 @@ export class Neo4jStore implements GraphStore {
       'write',
       async (tx) => {
         // The lock comes first: from here on no other writer changes what we read.
-        const [lock] = await tx.run(this.st('lockGraph'));
+        // MATCH when the Meta node is there (no shared index lock before the write lock: see
+        // write.cypher), MERGE only for the first write after clear().
+        const found = await tx.run(this.st('lockGraphFound'));
+        const [lock] = found.length > 0 ? found : await tx.run(this.st('lockGraph'));
         const totals = (await this.cachedTotals(tx, lock)) ?? (await this.recount(tx));
         return runWriteAsync(complete, this.writeSteps(tx, totals), opts.onProgress);
       },

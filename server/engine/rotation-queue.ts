@@ -19,7 +19,8 @@ import type { BlastRadius, PathHop } from './blast-radius.js';
 import { formatTime } from '../model/time.js';
 import type { Projection } from '../projection/projection.js';
 import type { GraphStore } from '../store/graph-store.js';
-import { ms, radiusSteps } from './radius-steps.js';
+import { ms, radiusSteps, type Reached, type Step } from './radius-steps.js';
+import { reachBits } from './reach-bits.js';
 
 /** Ids per store call. */
 const BATCH = 5000;
@@ -74,28 +75,9 @@ export async function rotationQueue(store: GraphStore, radius: BlastRadius, proj
   }
 
   // Customers behind each credential: those it can reach over the radius's steps (each step open at
-  // the earliest arrival of the node it leaves), found by a backward search from each customer.
-  const { reached: nodesOf, steps, versionsOf } = await radiusSteps(store, radius, projection);
-  const back: number[][] = nodesOf.map(() => []);
-  for (const s of steps) if (Math.max(nodesOf[s.u]!.arrival, s.lower) <= s.upper) back[s.v]!.push(s.u);
-  for (const list of versionsOf.values()) for (const s of list) back[s.v]!.push(s.u);
-  const behind = new Map<string, Set<string>>();
-  const seen = new Int32Array(nodesOf.length).fill(-1);
-  nodesOf.forEach((c, x) => {
-    if (c.node.kind !== 'Customer') return;
-    const stack = [x];
-    seen[x] = x;
-    while (stack.length > 0) {
-      const v = stack.pop()!;
-      const id = nodesOf[v]!.node.id;
-      if (reached.has(id)) (behind.get(id) ?? behind.set(id, new Set()).get(id)!).add(c.node.id);
-      for (const u of back[v]!) {
-        if (seen[u] === x) continue;
-        seen[u] = x;
-        stack.push(u);
-      }
-    }
-  });
+  // the earliest arrival of the node it leaves).
+  const { reached: nodesOf, index, steps, versionsOf } = await radiusSteps(store, radius, projection);
+  const behind = customersBehind(nodesOf, steps, versionsOf, [...reached.keys()].flatMap((id) => (index.has(id) ? [index.get(id)!] : [])));
   const customerNodes = new Map<string, { props: Record<string, unknown> }>();
   const customerIds = radius.customers.map((c) => c.id);
   for (let i = 0; i < customerIds.length; i += BATCH) for (const n of await store.getNodes(customerIds.slice(i, i + BATCH))) if (n) customerNodes.set(n.id, n);
@@ -157,3 +139,62 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
+
+/**
+ * The customers each of `credentials` leads to, by credential id (sorted ids; a credential that leads
+ * to none may be absent). All at once when the bitsets fit (one per strongly connected component, a bit per customer: reach-bits.ts), else one
+ * search back from each customer (slower, memory linear in the nodes).
+ */
+export function customersBehind(
+  nodes: readonly Reached[],
+  steps: readonly Step[],
+  versionsOf: ReadonlyMap<number, Step[]>,
+  credentials: readonly number[],
+  maxWords = MAX_REACH_WORDS,
+): Map<string, string[]> {
+  const forward: number[][] = nodes.map(() => []);
+  for (const s of steps) if (Math.max(nodes[s.u]!.arrival, s.lower) <= s.upper) forward[s.u]!.push(s.v);
+  for (const list of versionsOf.values()) for (const s of list) forward[s.u]!.push(s.v);
+  const customers: number[] = [];
+  nodes.forEach((r, x) => {
+    if (r.node.kind === 'Customer') customers.push(x);
+  });
+  const behind = new Map<string, string[]>();
+  if (nodes.length * Math.ceil(customers.length / 32) <= maxWords) {
+    const reach = reachBits(forward, customers);
+    for (const x of credentials) {
+      const list = customers.flatMap((c, i) => (reach.has(x, i) ? [nodes[c]!.node.id] : []));
+      behind.set(nodes[x]!.node.id, list.sort(compareText));
+    }
+    return behind;
+  }
+  const back: number[][] = nodes.map(() => []);
+  forward.forEach((list, u) => {
+    for (const v of list) back[v]!.push(u);
+  });
+  const wanted = new Set(credentials);
+  const seen = new Int32Array(nodes.length).fill(-1);
+  for (const c of customers) {
+    const stack = [c];
+    seen[c] = c;
+    while (stack.length > 0) {
+      const v = stack.pop()!;
+      if (wanted.has(v)) {
+        const id = nodes[v]!.node.id;
+        const list = behind.get(id);
+        if (list) list.push(nodes[c]!.node.id);
+        else behind.set(id, [nodes[c]!.node.id]);
+      }
+      for (const u of back[v]!) {
+        if (seen[u] === c) continue;
+        seen[u] = c;
+        stack.push(u);
+      }
+    }
+  }
+  for (const list of behind.values()) list.sort(compareText);
+  return behind;
+}
+
+/** Reachability bitsets above this many 32-bit words (256 MB) are not built: searched per customer. */
+const MAX_REACH_WORDS = 64 * 1024 * 1024;

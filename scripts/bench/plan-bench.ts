@@ -1,7 +1,7 @@
 /**
  * Issue 15's containment-plan speed target, on the embedded store and a synthetic graph (default M,
  * ~100k nodes): a containment plan over a radius of ~100k nodes (target <= 5 s), the radius itself
- * apart. (Re-evaluating open incidents: incident-bench.js, on the same kept graph.)
+ * apart; and the rotation queue on the same radius. (Re-evaluating open incidents: incident-bench.js, on the same kept graph.)
  *
  *   node dist/scripts/bench/plan-bench.js
  *   BENCH_PLAN_SIZE=S|M|L        (default M)
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { computeBlastRadius } from '../../server/engine/blast-radius.js';
 import { normalisePlanInput, planFromRadius } from '../../server/engine/containment-plan.js';
+import { rotationQueue } from '../../server/engine/rotation-queue.js';
 import { openStore } from '../../server/store/open-store.js';
 import { planSynthetic, SIZES, type SizeName } from '../../seed/synthetic/generate.js';
 
@@ -56,11 +57,13 @@ export async function runPlanBench(size: SizeName, keptDir: string | undefined, 
     const planned = await timed(() => planFromRadius(store, radius.value, normalisePlanInput({ at })));
     const again = await timed(() => planFromRadius(store, radius.value, normalisePlanInput({ at })));
     log(`[${size}] plan: ${planned.value.actions.length} actions, cost ${planned.value.totalCost}, ${planned.value.customers.length} customers cut off`);
+    const queue = await timed(() => rotationQueue(store, radius.value));
 
     return [
       { what: 'blast radius (for the plan)', size: `${radius.value.affected.length} nodes`, ms: radius.ms, cpuMs: radius.cpuMs },
       { what: 'containment plan (given the radius)', size: `${planned.value.actions.length} actions`, ms: planned.ms, cpuMs: planned.cpuMs },
       { what: 'containment plan, again', size: '', ms: again.ms, cpuMs: again.cpuMs },
+      { what: 'rotation queue (given the radius)', size: `${queue.value.credentials.length} credentials`, ms: queue.ms, cpuMs: queue.cpuMs },
     ];
   } finally {
     await store.close();

@@ -16,6 +16,7 @@ import type { AffectedCustomer, AffectedNode, BlastRadius, BlastSeed, CustomerRe
 import { byArrivalThenNumber } from './arrival-order.js';
 import type { TableInput } from './format-table.js';
 import { StepFilter, type SearchQuery, type SearchResult } from './search.js';
+import { giveWay } from './give-way.js';
 import { NODE, stepEdgeKey } from './step-rules.js';
 
 /** One hop of a path before it is printed: node numbers and the projection's step. */
@@ -39,6 +40,8 @@ interface ReasonRef {
 const CUSTOMER = NODE.Customer;
 /** Affected nodes materialised per store call for sources. */
 const CHUNK = 2_000;
+/** Customers per store call: each carries a path per reason (a customer reached through a hundred services, a hundred). */
+const CUSTOMER_CHUNK = 100;
 
 export class BlastRun {
   readonly snapshotId: string;
@@ -274,13 +277,18 @@ export class BlastRun {
 
   /** The whole contract answer (ARCHITECTURE.md): every affected node and customer with paths. */
   async materialise(store: GraphStore): Promise<BlastRadius> {
+    const breathe = giveWay();
     const affected: AffectedNode[] = [];
     for (let i = 0; i < this.affectedCount; i += CHUNK) {
+      await breathe();
       affected.push(...(await this.affectedAt(store, this.positions().subarray(i, i + CHUNK))));
     }
     const customers: AffectedCustomer[] = [];
     const refs = this.customerRefs();
-    for (let i = 0; i < refs.length; i += CHUNK) customers.push(...(await this.customersAt(store, refs.slice(i, i + CHUNK))));
+    for (let i = 0; i < refs.length; i += CUSTOMER_CHUNK) {
+      await breathe();
+      customers.push(...(await this.customersAt(store, refs.slice(i, i + CUSTOMER_CHUNK))));
+    }
     return { snapshotId: this.snapshotId, seeds: this.seeds, options: this.options, affected, customers };
   }
 
@@ -294,7 +302,7 @@ export class BlastRun {
     yield* list(this.affectedCount, (i, n) => this.affectedAt(store, this.positions().subarray(i, i + n)));
     yield ',\n  "customers": ';
     const refs = this.customerRefs();
-    yield* list(refs.length, (i, n) => this.customersAt(store, refs.slice(i, i + n)));
+    yield* list(refs.length, (i, n) => this.customersAt(store, refs.slice(i, i + n)), CUSTOMER_CHUNK);
     yield '\n}';
   }
 
@@ -310,14 +318,16 @@ export class BlastRun {
 }
 
 /** A JSON array at depth 1 of a 2-space-indented document, its elements made a chunk at a time. */
-async function* list(count: number, make: (start: number, n: number) => Promise<unknown[]>): AsyncGenerator<string> {
+async function* list(count: number, make: (start: number, n: number) => Promise<unknown[]>, chunk = CHUNK): AsyncGenerator<string> {
   if (count === 0) {
     yield '[]';
     return;
   }
   yield '[\n';
-  for (let i = 0; i < count; i += CHUNK) {
-    const items = await make(i, Math.min(CHUNK, count - i));
+  const breathe = giveWay();
+  for (let i = 0; i < count; i += chunk) {
+    await breathe();
+    const items = await make(i, Math.min(chunk, count - i));
     const text = items.map((item) => `    ${JSON.stringify(item, null, 2).replaceAll('\n', '\n    ')}`).join(',\n');
     yield i === 0 ? text : `,\n${text}`;
   }

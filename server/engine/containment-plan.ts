@@ -37,6 +37,7 @@ import type { Projection } from '../projection/projection.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { compareText } from './blast-options.js';
 import { runBlastRadius, type BlastOptions, type BlastRadius, type PathHop, type SeedInput } from './blast-radius.js';
+import { giveWay } from './give-way.js';
 import { FlowNetwork } from './max-flow.js';
 import { MinHeap } from './min-heap.js';
 import { ms, radiusSteps, type Reached, type Step } from './radius-steps.js';
@@ -385,19 +386,6 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
       assets: spared.filter((s) => s.kind !== 'Customer').map((s) => s.id).sort(compareText),
     },
     snapshotId: radius.snapshotId,
-  };
-}
-
-/**
- * A pause for the event loop: `await breathe()` yields once 50 ms have passed since the last yield,
- * `await breathe(true)` always.
- */
-function giveWay(): (always?: boolean) => Promise<void> {
-  let last = performance.now();
-  return async (always = false) => {
-    if (!always && performance.now() - last < 50) return;
-    await new Promise((resolve) => setImmediate(resolve));
-    last = performance.now();
   };
 }
 

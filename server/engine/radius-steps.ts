@@ -18,6 +18,7 @@ import type { Projection } from '../projection/projection.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { compareText } from './blast-options.js';
 import type { BlastRadius } from './blast-radius.js';
+import { giveWay } from './give-way.js';
 import { StepFilter } from './search.js';
 import { stepEdgeKey } from './step-rules.js';
 
@@ -83,7 +84,9 @@ export async function radiusSteps(store: GraphStore, radius: BlastRadius, projec
   const ids = [...arrivalOf.keys()];
   const index = new Map(ids.map((id, i) => [id, i]));
   const reached: Reached[] = [];
+  const breathe = giveWay();
   for (let i = 0; i < ids.length; i += BATCH) {
+    await breathe();
     const nodes = await store.getNodes(ids.slice(i, i + BATCH));
     nodes.forEach((node, j) => {
       if (!node) throw new BlastError('CONFLICT', `${ids[i + j]} was deleted while the plan was computed; try again`, { input: ids[i + j] });
@@ -124,6 +127,7 @@ export async function radiusSteps(store: GraphStore, radius: BlastRadius, projec
   /** Package number -> its VERSION_OF steps (Package -> version). */
   const versionsOf = new Map<number, Step[]>();
   for (let u = 0; u < reached.length; u++) {
+    if ((u & 4095) === 0) await breathe();
     const a = numbers[u]!;
     for (let e = c.stepStart[a]!, end = c.stepStart[a + 1]!; e < end; e++) {
       const v = reachedOf[c.far[e]!]!;

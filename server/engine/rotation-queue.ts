@@ -19,6 +19,7 @@ import type { BlastRadius, PathHop } from './blast-radius.js';
 import { formatTime } from '../model/time.js';
 import type { Projection } from '../projection/projection.js';
 import type { GraphStore } from '../store/graph-store.js';
+import { giveWay } from './give-way.js';
 import { ms, radiusSteps, type Reached, type Step } from './radius-steps.js';
 import { reachBits } from './reach-bits.js';
 
@@ -65,8 +66,11 @@ export async function rotationQueue(store: GraphStore, radius: BlastRadius, proj
   const nodes = new Map<string, { name: string; props: Record<string, unknown> }>();
   const opens = new Map<string, Array<{ id: string; access: string | null }>>();
   const heldBy = new Map<string, string[]>();
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const batch = ids.slice(i, i + BATCH);
+  // A server answers other requests between the steps of a large queue.
+  const breathe = giveWay();
+  for (let i = 0; i < ids.length; i += 1000) {
+    await breathe();
+    const batch = ids.slice(i, i + 1000);
     for (const n of await store.getNodes(batch)) if (n) nodes.set(n.id, n);
     for (const e of await store.edgesOf(batch, { direction: 'both', kinds: ['GRANTS', 'HOLDS'] })) {
       if (e.kind === 'GRANTS' && reached.has(e.from)) push(opens, e.from, { id: e.to, access: e.access ?? null });
@@ -77,7 +81,9 @@ export async function rotationQueue(store: GraphStore, radius: BlastRadius, proj
   // Customers behind each credential: those it can reach over the radius's steps (each step open at
   // the earliest arrival of the node it leaves).
   const { reached: nodesOf, index, steps, versionsOf } = await radiusSteps(store, radius, projection);
+  await breathe(true);
   const behind = customersBehind(nodesOf, steps, versionsOf, [...reached.keys()].flatMap((id) => (index.has(id) ? [index.get(id)!] : [])));
+  await breathe(true);
   const customerNodes = new Map<string, { props: Record<string, unknown> }>();
   const customerIds = radius.customers.map((c) => c.id);
   for (let i = 0; i < customerIds.length; i += BATCH) for (const n of await store.getNodes(customerIds.slice(i, i + BATCH))) if (n) customerNodes.set(n.id, n);

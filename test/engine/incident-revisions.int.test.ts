@@ -24,42 +24,25 @@ import {
   type Answer,
 } from '../../server/engine/incident-revisions.js';
 import type { StoredNode } from '../../server/model/record.js';
-import { formatTime } from '../../server/model/time.js';
 import type { EdgeInput, GraphBatch, Json, NodeInput } from '../../server/model/types.js';
 import type { GraphStore } from '../../server/store/graph-store.js';
 import { openStore } from '../../server/store/open-store.js';
 import { batch, edge, node, source } from '../support/batches.js';
+import { prng } from '../support/prng.js';
 import { STORES, useStore } from '../support/stores.js';
 
 const DAY = Date.parse('2026-03-24T00:00:00Z');
 const NOW = '2026-03-25T00:00:00Z';
 
-/** mulberry32: the graph follows from the seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return {
-    chance: (p: number) => next() < p,
-    int,
-    pick: <T>(xs: readonly T[]): T => xs[int(xs.length)]!,
-    /** Hour slots on one day, so arrivals often tie. */
-    time: () => formatTime(DAY + int(24) * 3_600_000),
-  };
-}
+/** Hour slots on one day, so arrivals often tie. */
+const prngOf = (seed: number) => prng(seed, { day: DAY, slots: 24, slotMs: 3_600_000 });
 
 /**
  * A random temporal graph: versions (some compromised), services running them since some hour,
  * holding credentials that grant datasets, which belong to customers; customers use services.
  */
 function randomGraph(seed: number, size = 30): { graph: GraphBatch; seeds: SeedInput[]; more: () => EdgeInput[] } {
-  const r = prng(seed);
+  const r = prngOf(seed);
   const versions = Array.from({ length: 6 }, (_, i) => `pkg:npm/p${i}@1.0.0`);
   const svcs = Array.from({ length: size }, (_, i) => `svc:s${i}`);
   const creds = Array.from({ length: size }, (_, i) => `cred:c${i}`);

@@ -14,30 +14,14 @@ import type { EdgeInput, GraphBatch, NodeInput, Props, Source } from '../../serv
 import type { GraphStore } from '../../server/store/graph-store.js';
 import { source } from '../support/batches.js';
 import { STORES } from '../support/stores.js';
+import { prng } from '../support/prng.js';
 
 const EARLY = source('equivalence-early', '2026-03-01T00:00:00Z');
 const LATE = source('equivalence-late', '2026-03-10T00:00:00Z');
 const DAY = Date.parse('2026-03-24T00:00:00Z');
 
-/** A small deterministic PRNG (mulberry32): fast-check picks the seed, the graph follows from it. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return {
-    chance: (p: number) => next() < p,
-    int,
-    pick: <T>(xs: readonly T[]): T => xs[int(xs.length)]!,
-    /** Half-hour slots on one day, so arrivals often tie. */
-    time: () => formatTime(DAY + int(48) * 1_800_000),
-  };
-}
+/** Half-hour slots on one day, so arrivals often tie. */
+const prngOf = (seed: number) => prng(seed, { day: DAY, slots: 48, slotMs: 1_800_000 });
 
 interface Generated {
   batches: GraphBatch[];
@@ -47,7 +31,7 @@ interface Generated {
 }
 
 function generate(seed: number): Generated {
-  const r = prng(seed);
+  const r = prngOf(seed);
   const pkgs = Array.from({ length: 8 }, (_, i) => `pkg:npm/p${i}`);
   const versions = pkgs.flatMap((p) => Array.from({ length: 6 }, (_, j) => `${p}@1.0.${j}`));
   const svcs = Array.from({ length: 60 }, (_, i) => `svc:s${i}`);

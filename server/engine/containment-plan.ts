@@ -329,7 +329,9 @@ export async function planFromRadius(store: GraphStore, radius: BlastRadius, pla
     for (const c of d.shown) {
       if (d.paths.has(c)) continue;
       const v = index.get(c)!;
-      wantedBy.set(v, [...(wantedBy.get(v) ?? []), d]);
+      const list = wantedBy.get(v);
+      if (list) list.push(d);
+      else wantedBy.set(v, [d]);
     }
   }
   // The search back from a customer keeps to what H leads to from those actions and leads on to the

@@ -8,14 +8,14 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale, launchChromium, repoRoot, startExplorerServer, type Browser, type ExplorerServer } from '../../scripts/bench/browser-bench.js';
+import { buildWebIfStale, launchChromium, startExplorerServer, type Browser, type ExplorerServer } from '../../scripts/bench/browser-bench.js';
 import type { GraphBatch } from '../../server/model/types.js';
 import { readTree, unzipToDir } from '../support/unzip.js';
+import { ARTIFACTS, shot } from '../support/shot.js';
 
 const TRIVY = 'pkg:githubactions/aquasecurity/trivy-action@0.33.1';
 const LITELLM = 'pkg:pypi/litellm@1.82.8';
 const HOSTILE = '<img src=x onerror="window.__xss=1;alert(1)">';
-const ARTIFACTS = join(repoRoot(), 'test-artifacts', 'web');
 /** Real Chromium on a shared machine: generous, explicit timeouts (a hang still fails). */
 const TEST_MS = 180_000;
 const SETUP_MS = 300_000;
@@ -111,11 +111,6 @@ async function exportReport(page: Page): Promise<{ fileName: string; files: Map<
 
 async function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as any).__csp as string[]);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => (window as any).blast.afterRender());
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
 
 describe('web explorer in Chromium', () => {

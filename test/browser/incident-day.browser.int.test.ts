@@ -9,13 +9,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale, launchChromium, repoRoot, startExplorerServer, type Browser, type ExplorerServer } from '../../scripts/bench/browser-bench.js';
+import { buildWebIfStale, launchChromium, startExplorerServer, type Browser, type ExplorerServer } from '../../scripts/bench/browser-bench.js';
 import { prepareInput } from '../../server/ingest/ingest-file.js';
 import type { GraphBatch } from '../../server/model/types.js';
+import { ARTIFACTS, shot } from '../support/shot.js';
 
 const TRIVY = 'pkg:githubactions/aquasecurity/trivy-action@0.33.1';
 const EVIL = 'pkg:npm/t15-evil@1.0.0';
-const ARTIFACTS = join(repoRoot(), 'test-artifacts', 'web');
 /** Real Chromium on a shared machine: generous, explicit timeouts (a hang still fails). */
 const TEST_MS = 180_000;
 const SETUP_MS = 300_000;
@@ -162,11 +162,6 @@ async function shownActions(page: Page): Promise<Array<{ action: string; node: s
 }
 
 const ids = (page: Page, list: string) => page.$$eval(`#${list} li[data-id]`, (lis) => lis.map((li) => li.getAttribute('data-id')!));
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => (window as any).blast.afterRender());
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-}
 
 describe('explorer incident-day panels in Chromium', () => {
   let server: ExplorerServer;

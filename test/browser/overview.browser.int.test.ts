@@ -9,10 +9,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebIfStale, launchChromium, repoRoot, startExplorerServer, type Browser, type ExplorerServer } from '../../scripts/bench/browser-bench.js';
+import { buildWebIfStale, launchChromium, startExplorerServer, type Browser, type ExplorerServer } from '../../scripts/bench/browser-bench.js';
 import type { GraphBatch, NodeInput, EdgeInput } from '../../server/model/types.js';
+import { ARTIFACTS, shot } from '../support/shot.js';
 
-const ARTIFACTS = join(repoRoot(), 'test-artifacts', 'web');
 const TEST_MS = 180_000;
 const SETUP_MS = 300_000;
 const SEED = 'pkg:npm/ov-core@1.0.0';
@@ -106,11 +106,6 @@ async function openPage(browser: Browser, url: string): Promise<{ page: Page; wa
 }
 
 const visible = (page: Page): Promise<string[]> => page.evaluate(() => (window as any).blast.visibleNodeIds());
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => (window as any).blast.afterRender());
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-}
 
 describe('overview of a large walk in Chromium', () => {
   let server: ExplorerServer;
